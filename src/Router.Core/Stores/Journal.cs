@@ -1,0 +1,50 @@
+namespace Router.Core.Stores;
+
+/// <summary>The steps a message's path is made of, as <c>router trace</c> shows them.</summary>
+public static class JournalSteps
+{
+    public const string Received = "received";
+    public const string Duplicate = "duplicate";
+    public const string Stale = "stale";
+    public const string Parked = "parked";
+    public const string Unparked = "unparked";
+    public const string Filtered = "filtered";
+    public const string Transformed = "transformed";
+    public const string Routed = "routed";
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+    public const string RetryScheduled = "retry-scheduled";
+    public const string Fallback = "fallback";
+    public const string DeadLettered = "dead-lettered";
+    public const string Replayed = "replayed";
+    public const string Archived = "archived";
+    public const string Rejected = "rejected";
+}
+
+public sealed record JournalEntry
+{
+    public long Id { get; init; }
+    public required DateTimeOffset At { get; init; }
+    public required string MessageId { get; init; }
+    public string? CorrelationId { get; init; }
+    public string? EntityKey { get; init; }
+    public string? Route { get; init; }
+
+    /// <summary>The delivery leg's endpoint id, or null for route-stage steps.</summary>
+    public string? Endpoint { get; init; }
+
+    public required string Step { get; init; }
+    public string? Detail { get; init; }
+    public double? DurationMs { get; init; }
+}
+
+public interface IJournalStore
+{
+    Task AppendAsync(IReadOnlyCollection<JournalEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Every entry whose message id, correlation id or entity key equals <paramref name="id"/>, oldest first.</summary>
+    Task<IReadOnlyList<JournalEntry>> TraceAsync(string id, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Entries written at or after <paramref name="since"/> (the <c>run --once</c> summary reads these).</summary>
+    Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken);
+}

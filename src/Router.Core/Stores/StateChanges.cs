@@ -1,0 +1,65 @@
+namespace Router.Core.Stores;
+
+/// <summary>
+/// Every state write one handled message causes. It is committed atomically with the message itself: on the
+/// embedded default inside the SQLite transport's own transaction (the transactional outbox), elsewhere right
+/// after the transport's sends and before the acknowledgement, so a crash repeats work but never loses it.
+/// </summary>
+public sealed class StateChanges
+{
+    public List<InboxEntry> InboxEntries { get; } = [];
+
+    public List<JournalEntry> Journal { get; } = [];
+
+    /// <summary>New dead letters. An open (pending or replayed) dead letter for the same message and leg is updated instead: attempts +1.</summary>
+    public List<DeadLetter> DeadLetters { get; } = [];
+
+    /// <summary>Dead letters whose replayed message has now gone through.</summary>
+    public List<DeadLetterResolution> ResolvedDeadLetters { get; } = [];
+
+    /// <summary>Versions to record; committing fails with <see cref="StaleVersionException"/> if a newer one was applied meanwhile.</summary>
+    public List<EntityVersionUpdate> EntityVersions { get; } = [];
+
+    public List<ParkedMessage> Parked { get; } = [];
+
+    /// <summary>Ids of parked messages that were sent back to their route in this same transaction.</summary>
+    public List<long> Unparked { get; } = [];
+
+    public bool IsEmpty =>
+        InboxEntries.Count == 0 && Journal.Count == 0 && DeadLetters.Count == 0 && ResolvedDeadLetters.Count == 0 &&
+        EntityVersions.Count == 0 && Parked.Count == 0 && Unparked.Count == 0;
+}
+
+/// <summary>Resolve the open dead letter of this message on this leg (route stage when <see cref="Endpoint"/> is null).</summary>
+public sealed record DeadLetterResolution(string MessageId, string Route, string? Endpoint);
+
+public sealed record EntityVersionUpdate(string Scope, string EntityKey, long Version);
+
+/// <summary>Thrown at commit when another message applied a newer version of the entity first; the message is retried and then found stale.</summary>
+public sealed class StaleVersionException(string scope, string entityKey, long version)
+    : Exception($"version {version} of '{entityKey}' in '{scope}' is not newer than the one already applied")
+{
+    public string Scope { get; } = scope;
+    public string EntityKey { get; } = entityKey;
+    public long Version { get; } = version;
+}
+
+/// <summary>Commits <see cref="StateChanges"/> on their own (outside a transport transaction): CLI commands, tests, non-SQLite transports.</summary>
+public interface IStateWriter
+{
+    Task CommitAsync(StateChanges changes, CancellationToken cancellationToken);
+}
+
+/// <summary>The router's state, as one object per storage (SQLite file or PostgreSQL database).</summary>
+public interface IRouterState : IAsyncDisposable
+{
+    IInboxStore Inbox { get; }
+    IJournalStore Journal { get; }
+    IDeadLetterStore DeadLetters { get; }
+    IEntityVersionStore EntityVersions { get; }
+    IParkingStore Parking { get; }
+    IStateWriter Writer { get; }
+
+    /// <summary>Creates or upgrades the schema (versioned migrations). Safe to call on every start.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+}
