@@ -1,0 +1,2 @@
+// The CLI is being written; this entry point keeps the solution building meanwhile.
+return 0;
