@@ -1,0 +1,69 @@
+using System.IO.Abstractions;
+
+namespace Router.Endpoints.Folder;
+
+/// <summary>Decides which listed files are completely written and may be taken.</summary>
+internal interface IFileCompletionRule
+{
+    /// <summary>True when looking again after a pause could complete files that are not complete now.</summary>
+    bool NeedsAnotherLook(IReadOnlyList<FileObservation> files);
+
+    /// <summary>Records this look and returns the files that are complete.</summary>
+    IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files);
+
+    /// <summary>The file has left the folder: forget it, and remove its marker.</summary>
+    void Release(FileObservation file);
+
+    internal static IFileCompletionRule For(FolderInboundOptions options, IFileSystem fileSystem) => options.Completion switch
+    {
+        FileCompletionMode.Marker => new MarkerFileRule(fileSystem, options.MarkerSuffix),
+        _ => new StableFileRule(),
+    };
+}
+
+/// <summary>
+/// Complete once size and modification time are the same in two consecutive looks. The memory lives on the
+/// endpoint instance, so two polls of the host make the two looks.
+/// </summary>
+internal sealed class StableFileRule : IFileCompletionRule
+{
+    private Dictionary<string, FileObservation> lastLook = new(StringComparer.Ordinal);
+
+    public bool NeedsAnotherLook(IReadOnlyList<FileObservation> files) => files.Any(f => !IsUnchanged(f));
+
+    public IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files)
+    {
+        var complete = files.Where(IsUnchanged).ToList();
+        // Replacing the map forgets files that disappeared, so it never grows beyond the folder's content.
+        lastLook = files.ToDictionary(f => f.FullPath, StringComparer.Ordinal);
+        return complete;
+    }
+
+    // A new file of the same name, size and time (cp -p) must be looked at twice again.
+    public void Release(FileObservation file) => lastLook.Remove(file.FullPath);
+
+    private bool IsUnchanged(FileObservation file) =>
+        lastLook.TryGetValue(file.FullPath, out var previous)
+        && previous.Length == file.Length
+        && previous.LastWriteUtc == file.LastWriteUtc;
+}
+
+/// <summary>Complete once the producer has written <c>&lt;name&gt;&lt;suffix&gt;</c> beside the file.</summary>
+internal sealed class MarkerFileRule : IFileCompletionRule
+{
+    private readonly IFileSystem fileSystem;
+    private readonly string suffix;
+
+    public MarkerFileRule(IFileSystem fileSystem, string suffix)
+    {
+        this.fileSystem = fileSystem;
+        this.suffix = suffix;
+    }
+
+    public bool NeedsAnotherLook(IReadOnlyList<FileObservation> files) => false;
+
+    public IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files) =>
+        files.Where(f => fileSystem.File.Exists(f.FullPath + suffix)).ToList();
+
+    public void Release(FileObservation file) => fileSystem.File.Delete(file.FullPath + suffix);
+}

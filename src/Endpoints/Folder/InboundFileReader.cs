@@ -1,0 +1,113 @@
+using System.Buffers;
+using System.IO.Abstractions;
+using System.Security.Cryptography;
+using Router.Core.Endpoints;
+using Router.Core.Failures;
+using Router.Core.Messages;
+
+namespace Router.Endpoints.Folder;
+
+/// <summary>The outcome of reading one file: a message to hand off, a rejection, or nothing yet (gone, locked).</summary>
+internal sealed record FileReading(FileObservation File, string? MessageId, InboundMessage? Message, string? ErrorCode, string? Error)
+{
+    public bool IsSkipped => Message is null && Error is null;
+
+    public static FileReading Ready(FileObservation file, InboundMessage message) => new(file, message.FallbackMessageId, message, null, null);
+
+    public static FileReading Rejected(FileObservation file, string messageId, string code, string error) => new(file, messageId, null, code, error);
+
+    public static FileReading Skipped(FileObservation file) => new(file, null, null, null, null);
+}
+
+/// <summary>Reads a complete file within the size limit and builds its <see cref="InboundMessage"/>.</summary>
+internal sealed class InboundFileReader
+{
+    private readonly IFileSystem fileSystem;
+    private readonly FolderInboundOptions options;
+    private readonly InboundPayloadReader payloads;
+
+    public InboundFileReader(IFileSystem fileSystem, FolderInboundOptions options)
+    {
+        this.fileSystem = fileSystem;
+        this.options = options;
+        payloads = new InboundPayloadReader(options.Format, options.Encoding);
+    }
+
+    public async Task<FileReading> ReadAsync(FileObservation file, CancellationToken cancellationToken)
+    {
+        byte[]? content;
+        try
+        {
+            content = file.Length > options.MaxFileSize ? null : await ReadWithinLimitAsync(file.FullPath, cancellationToken);
+            if (content is null)
+            {
+                // The id of a refused file is still the one it would have had, so the journal entry can be found by it.
+                var hash = await HashAsync(file.FullPath, cancellationToken);
+                return FileReading.Rejected(
+                    file,
+                    MessageIds.ForFile(file.Name, hash),
+                    ErrorCodes.TooLarge,
+                    $"{file.Name}: {file.Length} bytes is larger than the limit of {options.MaxFileSize} bytes (maxFileSize)");
+            }
+        }
+        catch (FileNotFoundException)
+        {
+            return FileReading.Skipped(file);
+        }
+        catch (IOException)
+        {
+            // Locked by its writer: it is not complete after all; look again next poll.
+            return FileReading.Skipped(file);
+        }
+
+        var messageId = MessageIds.ForFile(file.Name, PayloadHash.ComputeForBytes(content));
+        try
+        {
+            var payload = payloads.Read(file.Name, content);
+            return FileReading.Ready(file, new InboundMessage
+            {
+                Payload = payload,
+                FallbackMessageId = messageId,
+                Origin = file.FullPath,
+                OccurredAt = new DateTimeOffset(DateTime.SpecifyKind(file.LastWriteUtc, DateTimeKind.Utc)),
+                Headers = new Dictionary<string, string>(StringComparer.Ordinal) { [FolderInboundEndpoint.FileNameHeader] = file.Name },
+            });
+        }
+        catch (InboundFileRejection ex)
+        {
+            return FileReading.Rejected(file, messageId, ex.Code, ex.Message);
+        }
+    }
+
+    /// <summary>Null when the file holds more than the limit (it may have grown since it was listed).</summary>
+    private async Task<byte[]?> ReadWithinLimitAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = fileSystem.File.OpenRead(path);
+        using var buffer = new MemoryStream();
+        var chunk = ArrayPool<byte>.Shared.Rent(81920);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > options.MaxFileSize)
+                {
+                    return null;
+                }
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        return buffer.ToArray();
+    }
+
+    private async Task<string> HashAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = fileSystem.File.OpenRead(path);
+        var hash = await SHA256.HashDataAsync(stream, cancellationToken);
+        return "sha256:" + Convert.ToHexStringLower(hash);
+    }
+}

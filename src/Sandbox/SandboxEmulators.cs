@@ -1,0 +1,9 @@
+using Router.Sandbox.Platform;
+
+namespace Router.Sandbox;
+
+public static class SandboxEmulators
+{
+    /// <summary>A fresh set of every emulator; each holds its own state, so each sandbox gets new instances.</summary>
+    public static IReadOnlyList<ISandboxEmulator> CreateAll() => [new PlatformEmulator()];
+}
