@@ -1,36 +1,35 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Jint;
 using Jint.Native;
 using Router.Core.Failures;
+using Router.Core.Messages;
 
 namespace Router.Core.Expressions;
 
 /// <summary>
 /// An expression over a message, as written in the YAML (<c>messageId: $.number</c>, <c>when: "$.total &gt; 0"</c>).
-/// Plain paths (<c>$.a.b[0]</c>, <c>$['Наименование']</c>) are walked directly over the JSON: null-safe (a missing
-/// part gives null) and exact for decimals. Anything else is JavaScript (ES2023, via Jint) with <c>$</c> bound to the
-/// payload and <c>envelope</c>, <c>headers</c> to the envelope; there, use <c>?.</c> for parts that may be missing.
+/// Plain paths (<c>$.a.b[0]</c>, <c>$.a[-1]</c>, <c>$['Наименование товара']</c>, <c>$root.number</c>) are walked
+/// directly over the JSON: null-safe (a missing part gives nothing) and exact for decimals; see <see cref="MessagePath"/>.
+/// Anything else is one JavaScript expression (ES2023, via Jint, strict mode) with <c>$</c> bound to the payload,
+/// <c>$root</c> to the whole message's payload, and <c>envelope</c>, <c>headers</c> to the envelope; there, use
+/// <c>?.</c> for parts that may be missing. Scripts see frozen inputs, no clock and no randomness, and run within
+/// <see cref="ExpressionLimits"/>. Compiled expressions are immutable and may be evaluated from any thread.
 /// </summary>
-public sealed partial class MessageExpression
+public sealed class MessageExpression
 {
-    private static readonly Options EngineOptions = CreateEngineOptions();
+    private readonly MessagePath? path;
+    private readonly CompiledScript? script;
 
-    [ThreadStatic]
-    private static Engine? threadEngine;
-
-    private readonly IReadOnlyList<PathSegment>? path;
-    private readonly Prepared<Acornima.Ast.Script>? script;
-
-    private MessageExpression(string source, IReadOnlyList<PathSegment>? path, Prepared<Acornima.Ast.Script>? script)
+    private MessageExpression(string source, MessagePath? path, CompiledScript? script)
     {
         Source = source;
         this.path = path;
         this.script = script;
     }
 
+    /// <summary>The expression's text, trimmed.</summary>
     public string Source { get; }
 
     /// <summary>True for plain paths: no JavaScript engine involved.</summary>
@@ -38,7 +37,7 @@ public sealed partial class MessageExpression
 
     public override string ToString() => Source;
 
-    /// <summary>Parses an expression; throws <see cref="ExpressionSyntaxException"/> naming the column of the problem.</summary>
+    /// <summary>Parses an expression; throws <see cref="ExpressionSyntaxException"/> naming the line and column in <paramref name="source"/>.</summary>
     public static MessageExpression Compile(string source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -47,31 +46,12 @@ public sealed partial class MessageExpression
         {
             throw new ExpressionSyntaxException(source, "the expression is empty", 1, 1);
         }
-        if (TryParsePath(trimmed, out var segments))
+        if (MessagePath.TryParse(trimmed) is { } parsedPath)
         {
-            return new MessageExpression(trimmed, segments, null);
+            return new MessageExpression(trimmed, parsedPath, null);
         }
-        try
-        {
-            // Parenthesised so an object literal is an expression and a statement list is rejected.
-            var prepared = Engine.PrepareScript("(" + trimmed + "\n)", strict: true);
-            return new MessageExpression(trimmed, null, prepared);
-        }
-        catch (Acornima.ParseErrorException e)
-        {
-            throw SyntaxError(trimmed, e);
-        }
-        catch (ScriptPreparationException e) when (e.InnerException is Acornima.ParseErrorException parseError)
-        {
-            throw SyntaxError(trimmed, parseError);
-        }
-    }
-
-    private static ExpressionSyntaxException SyntaxError(string expression, Acornima.ParseErrorException e)
-    {
-        // The script was wrapped in "(" … ")": shift the column back to the user's text.
-        var column = e.LineNumber == 1 ? Math.Max(1, e.Column) : e.Column;
-        return new ExpressionSyntaxException(expression, e.Description, e.LineNumber, column);
+        // The untrimmed text is parsed so that reported columns count from what the user wrote.
+        return new MessageExpression(trimmed, null, CompiledScript.Compile(source));
     }
 
     public static bool TryCompile(string source, out MessageExpression? expression, out ExpressionSyntaxException? error)
@@ -95,40 +75,42 @@ public sealed partial class MessageExpression
     {
         if (path is not null)
         {
-            var element = Walk(scope.Payload, path);
-            return element is { } e ? JsonSerializer.SerializeToNode(e) : null;
+            return path.Walk(scope) is { } element ? JsonSerializer.SerializeToNode(element) : null;
         }
-        return ToNode(EvaluateScript(scope));
+        return JsResultConverter.ToNode(EvaluateScript(scope), Source);
     }
 
-    /// <summary>Evaluates to the value as a JsonElement (undefined kind when missing); no copy for plain paths.</summary>
+    /// <summary>
+    /// Evaluates to a JsonElement, of kind <see cref="JsonValueKind.Undefined"/> when missing or null. A plain path
+    /// returns the payload's own element: no copy, and a number keeps its exact text (<c>1234.50</c> stays so).
+    /// </summary>
     public JsonElement EvaluateElement(MessageScope scope)
     {
         if (path is not null)
         {
-            return Walk(scope.Payload, path) ?? default;
+            return path.Walk(scope) ?? default;
         }
-        var node = ToNode(EvaluateScript(scope));
+        var node = JsResultConverter.ToNode(EvaluateScript(scope), Source);
         return node is null ? default : JsonSerializer.SerializeToElement(node);
     }
 
-    /// <summary>JavaScript truthiness for scripts; for a plain path, present and not null/false/empty/0.</summary>
+    /// <summary>JavaScript truthiness: false for missing, null, false, 0, NaN and empty text; true otherwise (also for <c>[]</c> and <c>{}</c>).</summary>
     public bool IsTrue(MessageScope scope)
     {
         if (path is not null)
         {
-            return Walk(scope.Payload, path) is { } e && e.ValueKind switch
+            return path.Walk(scope) is { } e && e.ValueKind switch
             {
-                JsonValueKind.False or JsonValueKind.Null or JsonValueKind.Undefined => false,
+                JsonValueKind.False => false,
                 JsonValueKind.String => e.GetString()!.Length > 0,
-                JsonValueKind.Number => e.GetDouble() != 0,
+                JsonValueKind.Number => !e.TryGetDouble(out var number) || number != 0,
                 _ => true,
             };
         }
         return Jint.Runtime.TypeConverter.ToBoolean(EvaluateScript(scope));
     }
 
-    /// <summary>The value as text (numbers in invariant form); null when missing or null.</summary>
+    /// <summary>The value as text: numbers in their JSON form, objects and lists as JSON; null when missing or null.</summary>
     public string? EvaluateString(MessageScope scope)
     {
         var element = EvaluateElement(scope);
@@ -136,13 +118,15 @@ public sealed partial class MessageExpression
         {
             JsonValueKind.Undefined or JsonValueKind.Null => null,
             JsonValueKind.String => element.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => element.GetRawText(),
+            // Compact whatever the payload's formatting, so the same data always gives the same text.
+            JsonValueKind.Object or JsonValueKind.Array => JsonSerializer.Serialize(element, RouterJson.Options),
             _ => element.GetRawText(),
         };
     }
 
     /// <summary>
     /// An entity version: an integer, or a date-time (as Unix milliseconds) so <c>$.changedAt</c> works as a version.
+    /// Null when the value is missing; a <see cref="PermanentFailureException"/> when it is neither.
     /// </summary>
     public long? EvaluateVersion(MessageScope scope)
     {
@@ -153,11 +137,11 @@ public sealed partial class MessageExpression
                 return null;
             case JsonValueKind.Number when element.TryGetInt64(out var n):
                 return n;
-            case JsonValueKind.Number when element.TryGetDecimal(out var d) && decimal.Truncate(d) == d:
+            case JsonValueKind.Number when element.TryGetDecimal(out var d) && decimal.Truncate(d) == d && d is >= long.MinValue and <= long.MaxValue:
                 return (long)d;
             case JsonValueKind.String:
-                var text = element.GetString()!;
-                if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed))
+                var text = element.GetString()!.Trim();
+                if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
                 {
                     return parsed;
                 }
@@ -173,161 +157,55 @@ public sealed partial class MessageExpression
 
     private JsValue EvaluateScript(MessageScope scope)
     {
-        var engine = threadEngine ??= new Engine(EngineOptions);
-        var (payload, envelope) = scope.ValuesFor(engine);
-        engine.SetValue("$", payload);
-        engine.SetValue("envelope", envelope);
-        engine.SetValue("headers", envelope.IsUndefined() ? JsValue.Undefined : envelope.AsObject().Get("headers"));
+        var engine = ExpressionEngine.ForCurrentThread;
         try
         {
-            var prepared = script!.Value;
-            return engine.Evaluate(in prepared);
+            var values = scope.ValuesFor(engine);
+            var result = engine.Run(script!, values.Payload, values.Root, values.Envelope, values.Headers);
+            RefuseMissingPartsInText(result);
+            return result;
         }
-        catch (Jint.Runtime.JavaScriptException e)
+        catch (Exception e) when (Explain(e) is { } reason)
         {
-            throw new PermanentFailureException(ErrorCodes.ExpressionFailed, $"expression '{Source}' failed: {e.Message}", e);
-        }
-        catch (Exception e) when (e is JintException or TimeoutException)
-        {
-            throw new PermanentFailureException(ErrorCodes.ExpressionFailed, $"expression '{Source}' failed: {e.Message}", e);
+            throw new PermanentFailureException(ErrorCodes.ExpressionFailed, $"expression '{Source}' failed: {reason}", e);
         }
     }
 
-    private static Options CreateEngineOptions()
+    /// <summary>
+    /// JavaScript turns a missing field into the text "undefined" when it is joined into a string
+    /// (<c>$.number + '-v' + $.version</c>), which would silently become a message id or a key. Text results that
+    /// contain "undefined" or "NaN" where the expression itself does not are refused with a clear reason instead.
+    /// </summary>
+    private void RefuseMissingPartsInText(JsValue result)
     {
-        var options = new Options();
-        // Expressions are configuration, not programs: bound their cost so a mistake cannot stall a route.
-        options.TimeoutInterval(TimeSpan.FromSeconds(2));
-        options.MaxStatements(10_000);
-        options.LimitRecursion(64);
-        options.Strict = true;
-        options.Culture = CultureInfo.InvariantCulture;
-        return options;
+        if (!result.IsString())
+        {
+            return;
+        }
+        var text = result.AsString();
+        foreach (var marker in MissingMarkers)
+        {
+            if (text.Contains(marker, StringComparison.Ordinal) && !Source.Contains(marker, StringComparison.Ordinal))
+            {
+                throw new PermanentFailureException(ErrorCodes.ExpressionFailed,
+                    $"expression '{Source}' gave '{(text.Length > 80 ? text[..80] + "…" : text)}': a field it reads is missing from the message " +
+                    "(write `$.field ?? 'default'` where a missing field is fine)");
+            }
+        }
     }
 
-    private static JsonNode? ToNode(JsValue value)
+    private static readonly string[] MissingMarkers = ["undefined", "NaN"];
+
+    private static string? Explain(Exception e) => e switch
     {
-        if (value.IsNull() || value.IsUndefined())
-        {
-            return null;
-        }
-        if (value.IsBoolean())
-        {
-            return JsonValue.Create(value.AsBoolean());
-        }
-        if (value.IsNumber())
-        {
-            var number = value.AsNumber();
-            if (double.IsNaN(number) || double.IsInfinity(number))
-            {
-                return null;
-            }
-            if (Math.Abs(number) < 9e15 && Math.Floor(number) == number)
-            {
-                return JsonValue.Create((long)number);
-            }
-            // Shortest round-trip text, so 1234.56 stays 1234.56 and not 1234.5599999999999.
-            return JsonValue.Create(decimal.Parse(number.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture));
-        }
-        if (value.IsString())
-        {
-            return JsonValue.Create(value.AsString());
-        }
-        if (value.IsDate())
-        {
-            return JsonValue.Create(value.AsDate().ToDateTime().ToString("O", CultureInfo.InvariantCulture));
-        }
-        if (value.IsArray())
-        {
-            var array = new JsonArray();
-            foreach (var item in value.AsArray())
-            {
-                array.Add(ToNode(item));
-            }
-            return array;
-        }
-        if (value.IsObject())
-        {
-            var obj = new JsonObject();
-            foreach (var property in value.AsObject().GetOwnProperties())
-            {
-                if (property.Key.IsString() && property.Value.Enumerable)
-                {
-                    obj[property.Key.AsString()] = ToNode(property.Value.Value);
-                }
-            }
-            return obj;
-        }
-        return JsonValue.Create(value.ToString());
-    }
-
-    private abstract record PathSegment;
-
-    private sealed record PropertySegment(string Name) : PathSegment;
-
-    private sealed record IndexSegment(int Index) : PathSegment;
-
-    [GeneratedRegex(@"\G(?:\.(?<name>[\p{L}_$][\p{L}\p{N}_$]*)|\[(?<index>-?\d+)\]|\['(?<quoted>[^']*)'\]|\[""(?<dquoted>[^""]*)""\])", RegexOptions.CultureInvariant)]
-    private static partial Regex PathSegmentPattern();
-
-    private static bool TryParsePath(string text, out IReadOnlyList<PathSegment>? segments)
-    {
-        segments = null;
-        if (text[0] != '$')
-        {
-            return false;
-        }
-        var list = new List<PathSegment>();
-        var position = 1;
-        var pattern = PathSegmentPattern();
-        while (position < text.Length)
-        {
-            var match = pattern.Match(text, position);
-            if (!match.Success || match.Index != position)
-            {
-                return false;
-            }
-            if (match.Groups["name"].Success)
-            {
-                list.Add(new PropertySegment(match.Groups["name"].Value));
-            }
-            else if (match.Groups["index"].Success)
-            {
-                list.Add(new IndexSegment(int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture)));
-            }
-            else
-            {
-                list.Add(new PropertySegment(match.Groups["quoted"].Success ? match.Groups["quoted"].Value : match.Groups["dquoted"].Value));
-            }
-            position += match.Length;
-        }
-        segments = list;
-        return true;
-    }
-
-    private static JsonElement? Walk(JsonElement root, IReadOnlyList<PathSegment> segments)
-    {
-        var current = root;
-        foreach (var segment in segments)
-        {
-            switch (segment)
-            {
-                case PropertySegment p when current.ValueKind == JsonValueKind.Object && current.TryGetProperty(p.Name, out var next):
-                    current = next;
-                    break;
-                case IndexSegment i when current.ValueKind == JsonValueKind.Array:
-                    var length = current.GetArrayLength();
-                    var index = i.Index < 0 ? length + i.Index : i.Index;
-                    if (index < 0 || index >= length)
-                    {
-                        return null;
-                    }
-                    current = current[index];
-                    break;
-                default:
-                    return null;
-            }
-        }
-        return current.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : current;
-    }
+        Jint.Runtime.JavaScriptException js => js.Message,
+        Jint.Runtime.StatementsCountOverflowException =>
+            $"it ran more than {ExpressionLimits.MaxStatements} statements (an endless loop?)",
+        Jint.Runtime.RecursionDepthOverflowException => $"it nested calls deeper than {ExpressionLimits.MaxCallDepth}",
+        Jint.Runtime.MemoryLimitExceededException => $"it used more than {ExpressionLimits.MaxMemoryBytes / (1024 * 1024)} MB",
+        TimeoutException => $"it ran longer than {ExpressionLimits.Timeout.TotalSeconds:0.#} s",
+        ClockNotAvailableException => e.Message,
+        Jint.JintException => e.Message,
+        _ => null,
+    };
 }

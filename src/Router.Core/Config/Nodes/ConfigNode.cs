@@ -36,9 +36,15 @@ public sealed class ConfigScalar : ConfigNode
     public bool IsQuoted { get; }
 
     /// <summary>True when the value came from a secret reference or sits under a secret-like key; never print it.</summary>
-    public bool IsSecret { get; }
+    public bool IsSecret { get; private set; }
 
     public bool IsNull => Value is null;
+
+    /// <summary>
+    /// Whether a value is secret is only known once the schema says so (a kind's <c>Secret</c> option, a key named
+    /// like a password); the loader flags it then, before anyone else sees the node.
+    /// </summary>
+    internal void MarkSecret() => IsSecret = true;
 
     public override string ShapeName => IsNull ? "null" : "a scalar";
 

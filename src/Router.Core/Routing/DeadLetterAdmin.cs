@@ -1,0 +1,116 @@
+using Rebus.Bus;
+using Rebus.Transport;
+using Router.Core.Failures;
+using Router.Core.Messages;
+using Router.Core.Stores;
+
+namespace Router.Core.Routing;
+
+public enum ReplayOutcome
+{
+    /// <summary>Sent back to its queue.</summary>
+    Replayed,
+
+    /// <summary>Would be sent (dry run).</summary>
+    WouldReplay,
+
+    /// <summary>Not pending any more (replayed by someone else, resolved, archived).</summary>
+    NotPending,
+
+    /// <summary>Cannot be replayed as it is (an idempotency conflict would conflict again).</summary>
+    Refused,
+}
+
+public sealed record ReplayResult(long Id, ReplayOutcome Outcome, string Detail);
+
+/// <summary>
+/// What admins do with dead letters: replay (re-sends exactly the failed leg, or the route stage), archive. Each
+/// replay is claimed atomically first (pending → replayed), so replaying twice, or two admins at once, sends once.
+/// </summary>
+public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
+{
+    public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(IReadOnlyList<DeadLetter> deadLetters, bool dryRun, string by,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<ReplayResult>(deadLetters.Count);
+        foreach (var dead in deadLetters)
+        {
+            results.Add(await ReplayOneAsync(dead, dryRun, by, cancellationToken).ConfigureAwait(false));
+        }
+        return results;
+    }
+
+    private async Task<ReplayResult> ReplayOneAsync(DeadLetter dead, bool dryRun, string by, CancellationToken cancellationToken)
+    {
+        var destination = dead.Stage == DeadLetterStage.Delivery ? QueueNames.ForDelivery(dead.Endpoint!) : QueueNames.ForRoute(dead.Route);
+        if (dead.Status != DeadLetterStatus.Pending)
+        {
+            return new ReplayResult(dead.Id, ReplayOutcome.NotPending, $"status is {dead.Status.ToString().ToLowerInvariant()}");
+        }
+        if (dead.ErrorCode == ErrorCodes.IdempotencyConflict)
+        {
+            return new ReplayResult(dead.Id, ReplayOutcome.Refused,
+                "an idempotency conflict would conflict again: the first version was processed; send the new version under a new message id (router send --message-id) or archive this one");
+        }
+        if (!runtime.Routes.ContainsKey(dead.Route) || (dead.Stage == DeadLetterStage.Delivery && !runtime.Outbound.ContainsKey(dead.Endpoint!)))
+        {
+            return new ReplayResult(dead.Id, ReplayOutcome.Refused, $"route '{dead.Route}' or endpoint '{dead.Endpoint}' is not in the current configuration");
+        }
+        if (dryRun)
+        {
+            return new ReplayResult(dead.Id, ReplayOutcome.WouldReplay, $"would send {dead.MessageId} to {destination}");
+        }
+        var claimed = await runtime.State.DeadLetters.TryMarkReplayedAsync(dead.Id, new ReplayRecord(runtime.Clock.GetUtcNow(), by, null), cancellationToken)
+            .ConfigureAwait(false);
+        if (!claimed)
+        {
+            return new ReplayResult(dead.Id, ReplayOutcome.NotPending, "no longer pending");
+        }
+        try
+        {
+            var envelope = RouterJson.Deserialize<Envelope>(dead.EnvelopeJson);
+            object message = dead.Stage == DeadLetterStage.Delivery
+                ? new DeliveryMessage(dead.Route, dead.Endpoint!, envelope, OrderingOf(dead))
+                : new RouteMessage(dead.Route, envelope);
+            var changes = new StateChanges();
+            changes.Journal.Add(Journal.Entry(runtime.Clock.GetUtcNow(), envelope, dead.Route, dead.Endpoint, JournalSteps.Replayed,
+                $"dead letter {dead.Id} replayed by {by}"));
+            using var scope = new RebusTransactionScope();
+            await oneWayBus.Advanced.Routing.Send(destination, message, new Dictionary<string, string>
+            {
+                [RouterHeaders.ReplayOf] = dead.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }).ConfigureAwait(false);
+            runtime.Transport.EnlistState(scope.TransactionContext, changes);
+            await scope.CompleteAsync().ConfigureAwait(false);
+            return new ReplayResult(dead.Id, ReplayOutcome.Replayed, $"sent {dead.MessageId} to {destination}");
+        }
+        catch
+        {
+            await runtime.State.DeadLetters.RevertReplayAsync(dead.Id, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Archives, then lets go of messages parked behind the archived ones (nothing holds their entity any more).</summary>
+    public async Task<int> ArchiveAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
+    {
+        var count = await runtime.State.DeadLetters.ArchiveAsync(deadLetters.Select(d => d.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        var parking = new ParkingLot(runtime);
+        foreach (var group in deadLetters.Where(d => d.EntityKey is not null && runtime.Routes.TryGetValue(d.Route, out var r) && r.Ordering is not null)
+                     .GroupBy(d => (d.Route, d.EntityKey!)))
+        {
+            var changes = new StateChanges();
+            using var scope = new RebusTransactionScope();
+            await parking.ReleaseIfClearAsync(oneWayBus, group.Key.Route, group.Key.Item2, "", changes, cancellationToken).ConfigureAwait(false);
+            runtime.Transport.EnlistState(scope.TransactionContext, changes);
+            await scope.CompleteAsync().ConfigureAwait(false);
+        }
+        return count;
+    }
+
+    private static OrderingStamp? OrderingOf(DeadLetter dead) =>
+        dead.Facts.TryGetValue("ordering-key", out var key) && dead.Facts.TryGetValue("ordering-version", out var version)
+            && long.TryParse(version, System.Globalization.CultureInfo.InvariantCulture, out var v)
+            ? new OrderingStamp(key, v)
+            : null;
+}

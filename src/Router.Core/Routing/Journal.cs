@@ -1,0 +1,22 @@
+using Router.Core.Messages;
+using Router.Core.Stores;
+
+namespace Router.Core.Routing;
+
+/// <summary>Builds journal rows with the fields every step shares, so stages only say what happened.</summary>
+internal static class Journal
+{
+    public static JournalEntry Entry(DateTimeOffset at, Envelope envelope, string? route, string? endpoint, string step,
+        string? detail = null, double? durationMs = null) => new()
+    {
+        At = at,
+        MessageId = envelope.MessageId,
+        CorrelationId = envelope.EffectiveCorrelationId,
+        EntityKey = envelope.EntityKey,
+        Route = route,
+        Endpoint = endpoint,
+        Step = step,
+        Detail = detail,
+        DurationMs = durationMs,
+    };
+}

@@ -1,0 +1,188 @@
+using Rebus.Activation;
+using Rebus.Bus;
+using Rebus.Config;
+using Rebus.Retry;
+using Rebus.Retry.Simple;
+using Rebus.Serialization.Json;
+using Router.Core.Endpoints;
+using Router.Core.Messages;
+
+namespace Router.Core.Routing;
+
+/// <summary>
+/// Runs a router: one Rebus bus per queue (each route, each delivery leg's endpoint) with its own parallelism,
+/// a one-way client for hand-offs and replays, and the inbound pollers. Stopping finishes in-flight messages
+/// (or returns them to their queues) before the transport closes, so nothing is lost.
+/// </summary>
+public sealed class RouterEngine : IAsyncDisposable
+{
+    private readonly RouterRuntime runtime;
+    private readonly List<IBus> buses = [];
+    private readonly ParkingLot parking;
+    private int inFlight;
+    private IBus? oneWayBus;
+
+    public RouterEngine(RouterRuntime runtime)
+    {
+        this.runtime = runtime;
+        parking = new ParkingLot(runtime);
+    }
+
+    public RouterRuntime Runtime => runtime;
+
+    public IBus OneWayBus => oneWayBus ?? throw new InvalidOperationException("the engine has not been started");
+
+    public IInboundSink Sink => new InboundHandOff(runtime, OneWayBus);
+
+    public DeadLetterAdmin DeadLetterAdmin => new(runtime, OneWayBus);
+
+    /// <summary>Messages being handled right now, across every queue.</summary>
+    public int InFlight => Volatile.Read(ref inFlight);
+
+    /// <summary>Starts the one-way client only: for CLI verbs that send (send, dlq replay) without receiving.</summary>
+    public void StartClient()
+    {
+        oneWayBus ??= Configure.OneWayClient()
+            .Logging(l => l.Use(new SerilogRebusLoggerFactory(runtime.Logger)))
+            .Transport(t => runtime.Transport.ConfigureOneWayClient(t))
+            .Serialization(s => s.UseSystemTextJson(RouterJson.Options, System.Text.Encoding.UTF8))
+            .Start();
+    }
+
+    /// <summary>Starts the client and a receiving bus per queue.</summary>
+    public void Start()
+    {
+        StartClient();
+        var routeStage = new RouteStage(runtime, parking);
+        var deliveryStage = new DeliveryStage(runtime, parking);
+        foreach (var route in runtime.Routes.Values)
+        {
+            var activator = new BuiltinHandlerActivator();
+            activator.Handle<RouteMessage>((bus, context, message) => Track(() => routeStage.HandleAsync(bus, context, message)));
+            buses.Add(StartBus(activator, route.Queue, route.Parallelism));
+        }
+        foreach (var endpointId in runtime.DeliveryEndpoints)
+        {
+            var activator = new BuiltinHandlerActivator();
+            activator.Handle<DeliveryMessage>((bus, context, message) => Track(() => deliveryStage.HandleAsync(bus, context, message)));
+            buses.Add(StartBus(activator, QueueNames.ForDelivery(endpointId), runtime.DeliveryParallelism(endpointId)));
+        }
+        runtime.Logger.Information("Router started: {Routes} routes, {Legs} delivery queues on {Transport}",
+            runtime.Routes.Count, runtime.DeliveryEndpoints.Count, runtime.Transport.Name);
+    }
+
+    private IBus StartBus(BuiltinHandlerActivator activator, string queue, int parallelism)
+    {
+        var configurer = Configure.With(activator)
+            .Logging(l => l.Use(new SerilogRebusLoggerFactory(runtime.Logger)))
+            .Transport(t => runtime.Transport.ConfigureReceiver(t, queue, parallelism))
+            .Serialization(s => s.UseSystemTextJson(RouterJson.Options, System.Text.Encoding.UTF8))
+            .Options(o =>
+            {
+                o.SetBusName(queue);
+                o.SetNumberOfWorkers(1);
+                o.SetMaxParallelism(parallelism);
+                o.SetWorkerShutdownTimeout(TimeSpan.FromSeconds(60));
+                // The stages handle expected failures themselves; Rebus's attempts cover the unexpected (a bug, a busy database).
+                o.RetryStrategy(errorQueueName: QueueNames.Error, maxDeliveryAttempts: 5);
+                o.Register<IErrorHandler>(_ => new DeadLetterErrorHandler(runtime, queue));
+            });
+        runtime.Transport.ConfigureBus(configurer);
+        return configurer.Start();
+    }
+
+    private async Task Track(Func<Task> handle)
+    {
+        Interlocked.Increment(ref inFlight);
+        try
+        {
+            await handle().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref inFlight);
+        }
+    }
+
+    /// <summary>Polls every inbound endpoint once (the <c>run --once</c> pass).</summary>
+    public async Task<IReadOnlyDictionary<string, PollResult>> PollAllOnceAsync(TimeSpan? settle, CancellationToken cancellationToken)
+    {
+        var sink = Sink;
+        var polls = runtime.Inbound.Values
+            .Where(e => runtime.RoutesFrom(e.Id).Any())
+            .Select(async endpoint => (endpoint.Id, Result: await endpoint.PollAsync(sink, settle, cancellationToken).ConfigureAwait(false)));
+        var results = await Task.WhenAll(polls).ConfigureAwait(false);
+        return results.ToDictionary(r => r.Id, r => r.Result, StringComparer.Ordinal);
+    }
+
+    /// <summary>Polls each inbound endpoint on its own interval until cancelled; a failing poll is logged and retried next interval.</summary>
+    public Task RunPollersAsync(CancellationToken cancellationToken)
+    {
+        var sink = Sink;
+        var loops = runtime.Inbound.Values
+            .Where(e => e.PollInterval is not null && runtime.RoutesFrom(e.Id).Any())
+            .Select(endpoint => Task.Run(async () =>
+            {
+                using var timer = new PeriodicTimer(endpoint.PollInterval!.Value, runtime.Clock);
+                do
+                {
+                    try
+                    {
+                        await endpoint.PollAsync(sink, null, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        runtime.Logger.Error(e, "Polling {Endpoint} failed; trying again in {Interval}", endpoint.Id, endpoint.PollInterval);
+                    }
+                }
+                while (await WaitNextAsync(timer, cancellationToken).ConfigureAwait(false));
+            }, CancellationToken.None));
+        return Task.WhenAll(loops);
+    }
+
+    private static async Task<bool> WaitNextAsync(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Waits until no queue has a ready or leased message and no handler runs, seen twice in a row (a handler may
+    /// be between receiving and counting itself). Deferred messages that are not due yet do not count.
+    /// </summary>
+    public async Task<bool> WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var queues = runtime.AllQueues;
+        var deadline = runtime.Clock.GetUtcNow() + timeout;
+        var quietChecks = 0;
+        while (runtime.Clock.GetUtcNow() < deadline)
+        {
+            var backlog = await runtime.Transport.GetBacklogAsync(queues, cancellationToken).ConfigureAwait(false);
+            quietChecks = backlog.IsDrained && InFlight == 0 ? quietChecks + 1 : 0;
+            if (quietChecks >= 2)
+            {
+                return true;
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), runtime.Clock, cancellationToken).ConfigureAwait(false);
+        }
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Receivers first (they finish or return their in-flight messages), the client last.
+        foreach (var bus in buses)
+        {
+            await Task.Run(bus.Dispose).ConfigureAwait(false);
+        }
+        buses.Clear();
+        oneWayBus?.Dispose();
+        oneWayBus = null;
+    }
+}
