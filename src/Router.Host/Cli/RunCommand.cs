@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Router.Core.Endpoints;
+using Router.Core.Routing;
+using Router.Core.Stores;
+using Router.Host.Composition;
+using Router.Host.Summary;
+using Router.Sandbox.Hosting;
+
+namespace Router.Host.Cli;
+
+/// <summary>
+/// <c>router run [--once]</c>: starts the host. With --once: polls every inbound endpoint once, drains all queues
+/// (including delivery retries that are due), prints a summary and exits.
+/// </summary>
+public sealed class RunCommand : ICommandDefinition
+{
+    private static readonly Option<bool> Once = new("--once") { Description = "Poll once, drain the queues, print a summary, exit" };
+    private static readonly Option<string> Settle = new("--settle")
+    {
+        Description = "With --once: how long a file's size and time must stay unchanged to count as complete (default 1s)",
+        DefaultValueFactory = _ => "1s",
+    };
+    private static readonly Option<string> Timeout = new("--timeout")
+    {
+        Description = "With --once: give up draining after this long (default 10m)",
+        DefaultValueFactory = _ => "10m",
+    };
+    private static readonly Option<bool> WithSandbox = new("--sandbox") { Description = "Also run the partner emulators (router sandbox) in this process" };
+    private static readonly Option<string> SandboxUrl = new("--sandbox-url") { Description = "Where --sandbox listens", DefaultValueFactory = _ => SandboxCommand.DefaultUrl };
+
+    public Command Create(Func<Func<CliContext, CancellationToken, Task<int>>, Func<ParseResult, CancellationToken, Task<int>>> wrap)
+    {
+        var command = new Command("run", "Start the router (until Ctrl-C), or with --once: poll, drain, summarise, exit")
+        {
+            Once, Settle, Timeout, WithSandbox, SandboxUrl,
+        };
+        command.SetAction(wrap(RunAsync));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        var once = context.Parse.GetValue(Once);
+        var config = context.LoadConfig();
+        var logger = context.Logger(config, quietByDefault: once);
+        var settle = Duration(context.Parse.GetValue(Settle)!, "--settle");
+        var timeout = Duration(context.Parse.GetValue(Timeout)!, "--timeout");
+        await using var sandbox = context.Parse.GetValue(WithSandbox)
+            ? await SandboxHost.StartAsync(new SandboxOptions { Url = context.Parse.GetValue(SandboxUrl)! }, cancellationToken)
+            : null;
+        await using var runtime = await RouterRuntimeFactory.CreateAsync(config, logger, context.FileSystem, context.Clock, cancellationToken);
+        var engine = new RouterEngine(runtime);
+        var started = context.Clock.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        try
+        {
+            engine.Start();
+            if (once)
+            {
+                var polls = await engine.PollAllOnceAsync(settle, cancellationToken);
+                var drained = await engine.WaitUntilDrainedAsync(timeout, cancellationToken);
+                await engine.DisposeAsync();
+                var summary = await SummariseAsync(runtime, polls, drained, started, stopwatch.Elapsed, cancellationToken);
+                if (context.Json)
+                {
+                    context.WriteJson(new
+                    {
+                        drained,
+                        elapsedSeconds = summary.Elapsed.TotalSeconds,
+                        polls = summary.Polls,
+                        steps = summary.Journal.GroupBy(e => e.Step).ToDictionary(g => g.Key, g => g.Count()),
+                        deadLetters = summary.NewDeadLetters.Select(d => new { id = d.Id, route = d.Route, endpoint = d.Endpoint, errorCode = d.ErrorCode, errorMessage = d.ErrorMessage, messageId = d.MessageId }),
+                        deferredWaiting = summary.DeferredWaiting,
+                    });
+                }
+                else
+                {
+                    context.Out.Write(summary.Render(context.ConfigPath));
+                }
+                return drained ? ExitCodes.Success : ExitCodes.RuntimeFailure;
+            }
+            logger.Information("Router running with {Config}; Ctrl-C stops it", context.ConfigPath);
+            if (sandbox is not null)
+            {
+                logger.Information("Sandbox emulators at {Url}", sandbox.BaseAddress);
+            }
+            await engine.RunPollersAsync(cancellationToken);
+            logger.Information("Stopping: finishing in-flight messages");
+            return ExitCodes.Success;
+        }
+        finally
+        {
+            await engine.DisposeAsync();
+        }
+    }
+
+    private static async Task<RunSummary> SummariseAsync(RouterRuntime runtime, IReadOnlyDictionary<string, PollResult> polls, bool drained,
+        DateTimeOffset started, TimeSpan elapsed, CancellationToken cancellationToken)
+    {
+        var journal = await runtime.State.Journal.SinceAsync(started, 1_000_000, cancellationToken);
+        var deadLetters = await runtime.State.DeadLetters.ListAsync(new DeadLetterQuery { Since = started, Limit = 10_000 }, cancellationToken);
+        var backlog = await runtime.Transport.GetBacklogAsync(runtime.AllQueues, cancellationToken);
+        return new RunSummary(elapsed, drained, polls, journal, deadLetters, backlog.Deferred);
+    }
+
+    private static TimeSpan Duration(string text, string option) =>
+        Router.Core.Config.Nodes.ScalarParsers.ParseDuration(text) ?? throw new UsageException($"{option} '{text}' is not a duration such as 500ms, 1s, 10m");
+}

@@ -1,0 +1,12 @@
+using Router.Core.Endpoints;
+using Router.Core.Transformers;
+
+namespace Router.Host.Composition;
+
+/// <summary>Every endpoint kind and transformer this build of the router knows: the registries config loading and the engine share.</summary>
+public static class BuiltInComponents
+{
+    public static EndpointKindRegistry EndpointKinds() => new([.. Router.Endpoints.GenericEndpoints.All]);
+
+    public static TransformerRegistry Transformers() => new([.. Router.Transformers.GenericTransformers.All]);
+}

@@ -1,0 +1,121 @@
+using System.IO.Abstractions;
+using Router.Core.Config.Model;
+using Router.Core.Endpoints;
+using Router.Core.Routing;
+using Router.Core.Routing.Transports;
+using Router.Core.Stages.Resilience;
+using Router.Core.Stores;
+using Router.Core.Transformers;
+using Router.Endpoints.Http;
+using Router.Host.Transports;
+using Router.Storage.Sqlite;
+using Router.Transport.Sqlite.Database;
+
+namespace Router.Host.Composition;
+
+/// <summary>The routes and endpoints of a configuration, without any storage: enough for preview and transform.</summary>
+public sealed record RouterTopology(
+    RouterConfig Config,
+    IReadOnlyDictionary<string, CompiledRoute> Routes,
+    IReadOnlyDictionary<string, IInboundEndpoint> Inbound,
+    IReadOnlyDictionary<string, IOutboundEndpoint> Outbound,
+    HttpClientProvider Http);
+
+/// <summary>Builds a running router's parts from a validated configuration: the composition root.</summary>
+public static class RouterRuntimeFactory
+{
+    public static RouterTopology BuildTopology(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock)
+    {
+        var kinds = BuiltInComponents.EndpointKinds();
+        var routes = RouteCompiler.Compile(config, BuiltInComponents.Transformers(), new TransformerCreationContext(config.BaseDirectory, fileSystem));
+        var http = new HttpClientProvider();
+        var services = new EndpointServices
+        {
+            FileSystem = fileSystem,
+            Http = http,
+            Clock = clock,
+            Logger = logger,
+            BaseDirectory = config.BaseDirectory,
+            MaxMessageSize = config.Router.Limits.MaxMessageSize,
+        };
+        var sources = routes.Values.Select(r => r.Definition.From).ToHashSet(StringComparer.Ordinal);
+        var targets = routes.Values.SelectMany(r => r.Destinations.Select(d => d.EndpointId)).ToHashSet(StringComparer.Ordinal);
+        foreach (var target in targets.ToList())
+        {
+            // Fallbacks are delivered to inline by the primary's leg, so they need an outbound instance too.
+            for (var fallback = config.FindEndpoint(target)?.Fallback; fallback is not null && targets.Add(fallback);)
+            {
+                fallback = config.FindEndpoint(fallback)?.Fallback;
+            }
+        }
+        var inbound = new Dictionary<string, IInboundEndpoint>(StringComparer.Ordinal);
+        var outbound = new Dictionary<string, IOutboundEndpoint>(StringComparer.Ordinal);
+        foreach (var definition in config.Endpoints)
+        {
+            var kind = kinds.Find(definition.Kind) ?? throw new InvalidOperationException($"endpoint kind '{definition.Kind}' is not registered");
+            if (sources.Contains(definition.Id))
+            {
+                inbound[definition.Id] = kind.CreateInbound(definition, services);
+            }
+            if (targets.Contains(definition.Id))
+            {
+                outbound[definition.Id] = kind.CreateOutbound(definition, services);
+            }
+        }
+        return new RouterTopology(config, routes, inbound, outbound, http);
+    }
+
+    /// <summary>Opens the state and the transport the configuration names, and builds everything on them.</summary>
+    public static async Task<RouterRuntime> CreateAsync(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
+        var topology = BuildTopology(config, logger, fileSystem, clock);
+        var (state, transport) = await OpenStorageAsync(config, cancellationToken).ConfigureAwait(false);
+        var resilience = topology.Outbound.Keys.ToDictionary(
+            id => id,
+            id => new DeliveryResilience(config.FindEndpoint(id)!.Resilience, clock),
+            StringComparer.Ordinal);
+        return new RouterRuntime
+        {
+            Config = config,
+            Routes = topology.Routes,
+            Inbound = topology.Inbound,
+            Outbound = topology.Outbound,
+            Resilience = resilience,
+            State = state,
+            Transport = transport,
+            Clock = clock,
+            Logger = logger,
+            OwnedResources = [topology.Http],
+        };
+    }
+
+    private static async Task<(IRouterState State, IRouterTransport Transport)> OpenStorageAsync(RouterConfig config, CancellationToken cancellationToken)
+    {
+        var settings = config.Router;
+        if (settings.Storage.Kind != "sqlite")
+        {
+            throw new NotSupportedException($"storage kind '{settings.Storage.Kind}' is not available in this build; use 'sqlite'");
+        }
+        var statePath = Resolve(config, settings.Storage.Path);
+        var transportPath = settings.Transport.Path is { } p ? Resolve(config, p) : statePath;
+        var database = SqliteDatabase.Open(new SqliteDatabaseOptions
+        {
+            Path = statePath,
+            SynchronousFull = settings.Transport.Durability == Durability.Full,
+        });
+        var state = new SqliteRouterState(database, TimeProvider.System);
+        await state.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        IRouterTransport transport = settings.Transport.Kind switch
+        {
+            "sqlite" when transportPath == statePath => await SqliteRouterTransport.CreateAsync(database, state, settings.Transport, cancellationToken).ConfigureAwait(false),
+            "sqlite" => throw new NotSupportedException("the SQLite transport must share the state's database file (leave router.transport.path unset)"),
+            "inmemory" => new InMemoryRouterTransport(state),
+            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite' or 'inmemory'"),
+        };
+        return (state, transport);
+    }
+
+    public static string Resolve(RouterConfig config, string path) =>
+        Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(config.BaseDirectory, path));
+}
