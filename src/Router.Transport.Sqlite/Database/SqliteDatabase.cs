@@ -189,7 +189,8 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
         {
             Execute(writer, "PRAGMA synchronous=FULL;");
         }
-        var outcomes = new Exception?[batch.Count];
+        var fsynced = durable || options.SynchronousFull;
+        var outcomes = new List<Exception?>(batch.Count);
         try
         {
             await using var transaction = writer.BeginTransaction(deferred: false);
@@ -201,12 +202,18 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
                 {
                     await batch[i].RunAsync(writer, transaction).ConfigureAwait(false);
                     transaction.Release(savepoint);
+                    outcomes.Add(null);
                 }
                 catch (Exception e)
                 {
-                    outcomes[i] = e;
+                    outcomes.Add(e);
                     transaction.Rollback(savepoint);
                     transaction.Release(savepoint);
+                }
+                if (fsynced && i == batch.Count - 1)
+                {
+                    // Requests that arrived while this batch ran ride on its fsync instead of waiting for (and paying) the next.
+                    TakeLateJoiners(batch);
                 }
             }
             await transaction.CommitAsync().ConfigureAwait(false);
@@ -236,6 +243,19 @@ public sealed class SqliteDatabase : IAsyncDisposable, IDisposable
             {
                 batch[i].Succeed();
             }
+        }
+    }
+
+    private void TakeLateJoiners(List<WriteRequest> batch)
+    {
+        while (batch.Count < options.MaxWritesPerCommit && writes.Reader.TryRead(out var request))
+        {
+            if (request.CancellationToken.IsCancellationRequested)
+            {
+                request.Cancel();
+                continue;
+            }
+            batch.Add(request);
         }
     }
 

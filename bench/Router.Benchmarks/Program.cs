@@ -1,0 +1,81 @@
+using System.Globalization;
+using Router.Benchmarks;
+using Router.Benchmarks.Reporting;
+using Router.Benchmarks.Scenarios;
+
+// Usage: Router.Benchmarks [--messages N] [--repeat R] [--sync normal|full|both] [--scenarios a,b]
+//                          [--senders S] [--parallelism P] [--prefetch F] [--dir PATH]
+// Every scenario runs in this one process and run: a small warm-up first (not reported), then R repetitions in which
+// the scenarios run back to back for each durability. Ratios are to scenario (a) of the same durability.
+var options = ParseArguments(args);
+var workDirectory = options.GetValueOrDefault("dir") ?? Path.Combine(Path.GetTempPath(), "router-benchmarks", Guid.NewGuid().ToString("N"));
+Directory.CreateDirectory(workDirectory);
+var messages = Int("messages", 20_000);
+var repeat = Int("repeat", 3);
+var durabilities = (options.GetValueOrDefault("sync") ?? "both") switch
+{
+    "normal" => new[] { false },
+    "full" => new[] { true },
+    _ => new[] { false, true },
+};
+IBenchmarkScenario[] allScenarios = [new RawSqliteScenario(), new RebusSqlitePassThroughScenario()];
+var only = options.GetValueOrDefault("scenarios")?.Split(',') ?? [];
+var scenarios = allScenarios.Where(s => only.Length == 0 || only.Contains(s.Name.Split(':')[0])).ToArray();
+
+Console.WriteLine($"Router benchmarks: {messages:N0} messages of 1 KB, {repeat} repetition(s), {Environment.ProcessorCount} cores, " +
+                  $".NET {Environment.Version}, load average {LoadAverage()}, files in {workDirectory}");
+var results = new List<BenchmarkResult>();
+try
+{
+    var settingsByDurability = durabilities.Select(synchronousFull => new BenchmarkSettings
+    {
+        MessageCount = messages,
+        SynchronousFull = synchronousFull,
+        WorkDirectory = workDirectory,
+        Senders = Int("senders", 16),
+        Parallelism = Int("parallelism", 32),
+        Prefetch = Int("prefetch", 32),
+    }).ToList();
+    foreach (var scenario in scenarios)
+    {
+        await scenario.RunAsync(settingsByDurability[0] with { MessageCount = Math.Max(200, messages / 20) }, CancellationToken.None);
+    }
+    for (var round = 1; round <= repeat; round++)
+    {
+        foreach (var settings in settingsByDurability)
+        {
+            foreach (var scenario in scenarios)
+            {
+                var result = await scenario.RunAsync(settings, CancellationToken.None);
+                Console.WriteLine($"  #{round} [{settings.Durability}] {scenario.Name}: {result.MessagesPerSecond:N0} msg/s (load average {LoadAverage()})");
+                results.Add(result);
+            }
+        }
+    }
+    Console.WriteLine();
+    ResultsTable.Print(results, Console.Out);
+}
+finally
+{
+    if (!options.ContainsKey("dir"))
+    {
+        Directory.Delete(workDirectory, recursive: true);
+    }
+}
+
+int Int(string name, int fallback) =>
+    options.TryGetValue(name, out var value) ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
+
+// Other work on a shared machine moves every figure; print it so a reader can judge.
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var parsed = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        parsed[args[i].TrimStart('-')] = args[i + 1];
+    }
+    return parsed;
+}
