@@ -175,10 +175,11 @@ public sealed class MessageExpression
     /// JavaScript turns a missing field into the text "undefined" when it is joined into a string
     /// (<c>$.number + '-v' + $.version</c>), which would silently become a message id or a key. Text results that
     /// contain "undefined" or "NaN" where the expression itself does not are refused with a clear reason instead.
+    /// Only expressions that build text (<c>+</c> or a template literal) are checked: <c>typeof x</c> may say "undefined".
     /// </summary>
     private void RefuseMissingPartsInText(JsValue result)
     {
-        if (!result.IsString())
+        if (!result.IsString() || Source.IndexOfAny(['+', '`']) < 0)
         {
             return;
         }

@@ -176,4 +176,19 @@ public class ScriptExpressionTests
         Assert.That(node!.ToJsonString(), Is.EqualTo("""{"n":6}"""));
         Assert.That(MessageExpression.Compile("$.missing?.x").Evaluate(Scope), Is.Null);
     }
+
+    [TestCase("$.number + '-v' + $.version")]
+    [TestCase("`${$.number}:${$.missing}`")]
+    [TestCase("'total ' + ($.absent * 2)")]
+    public void Text_built_from_a_missing_field_is_refused_instead_of_saying_undefined(string expression)
+    {
+        var failure = Failure(expression);
+        Assert.That(failure.Code, Is.EqualTo(ErrorCodes.ExpressionFailed));
+        Assert.That(failure.Message, Does.Contain("missing").And.Contain(expression));
+    }
+
+    [TestCase("$.number + '-v' + ($.version ?? 1)", "1001-v1")]
+    [TestCase("typeof $.version", "undefined")]
+    public void Text_that_accounts_for_a_missing_field_is_fine(string expression, string expected) =>
+        Assert.That(Text(expression), Is.EqualTo(expected));
 }
