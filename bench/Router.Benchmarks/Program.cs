@@ -18,7 +18,7 @@ var durabilities = (options.GetValueOrDefault("sync") ?? "both") switch
     "full" => new[] { true },
     _ => new[] { false, true },
 };
-IBenchmarkScenario[] allScenarios = [new RawSqliteScenario(), new RebusSqlitePassThroughScenario()];
+IBenchmarkScenario[] allScenarios = [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario()];
 var only = options.GetValueOrDefault("scenarios")?.Split(',') ?? [];
 var scenarios = allScenarios.Where(s => only.Length == 0 || only.Contains(s.Name.Split(':')[0])).ToArray();
 

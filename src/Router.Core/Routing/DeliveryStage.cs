@@ -31,7 +31,8 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
         var changes = new StateChanges();
         var isReplay = context.Headers.ContainsKey(RouterHeaders.ReplayOf);
         var redelivery = context.Headers.TryGetValue(RouterHeaders.Redelivery, out var r) && int.TryParse(r, CultureInfo.InvariantCulture, out var n) ? n : 0;
-        var log = runtime.Logger.ForContext("MessageId", envelope.MessageId).ForContext("CorrelationId", envelope.EffectiveCorrelationId)
+        // Built only when something is logged: most deliveries log nothing, and this is the hot path.
+        Serilog.ILogger Log() => runtime.Logger.ForContext("MessageId", envelope.MessageId).ForContext("CorrelationId", envelope.EffectiveCorrelationId)
             .ForContext("Route", routeId).ForContext("Leg", leg);
         var inboxScope = "leg:" + leg;
         var hash = PayloadHash.Compute(envelope.Payload);
@@ -87,14 +88,14 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
             var receipt = await resilience.ExecuteAsync(ct => endpoint.DeliverAsync(plan, delivery, ct), failures, cancellationToken).ConfigureAwait(false);
             JournalAttempts(changes, envelope, routeId, endpointId, failures, now);
             changes.Journal.Add(Journal.Entry(now, envelope, routeId, endpointId, JournalSteps.Delivered, receipt.Detail, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
-            log.Debug("Delivered {MessageId} on {Leg}: {Receipt}", envelope.MessageId, leg, receipt.Detail);
+            Log().Debug("Delivered {MessageId} on {Leg}: {Receipt}", envelope.MessageId, leg, receipt.Detail);
         }
         catch (BrokenCircuitException open) when (runtime.Config.FindEndpoint(endpointId)?.Fallback is { } fallbackId && !cancellationToken.IsCancellationRequested)
         {
             JournalAttempts(changes, envelope, routeId, endpointId, failures, now);
-            if (!await TryFallbackAsync(message, fallbackId, delivery, changes, now, log, cancellationToken).ConfigureAwait(false))
+            if (!await TryFallbackAsync(message, fallbackId, delivery, changes, now, Log, cancellationToken).ConfigureAwait(false))
             {
-                await ScheduleRedeliveryOrDeadLetterAsync(bus, message, redelivery, open, open.RetryAfter, changes, now, facts, failures.Count + 1, log).ConfigureAwait(false);
+                await ScheduleRedeliveryOrDeadLetterAsync(bus, message, redelivery, open, open.RetryAfter, changes, now, facts, failures.Count + 1, Log).ConfigureAwait(false);
                 runtime.Transport.EnlistState(context.TransactionContext, changes);
                 return;
             }
@@ -117,12 +118,12 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
                     BrokenCircuitException b => b.RetryAfter,
                     _ => null,
                 };
-                await ScheduleRedeliveryOrDeadLetterAsync(bus, message, redelivery, e, hint, changes, now, facts, failures.Count + 1, log).ConfigureAwait(false);
+                await ScheduleRedeliveryOrDeadLetterAsync(bus, message, redelivery, e, hint, changes, now, facts, failures.Count + 1, Log).ConfigureAwait(false);
             }
             else
             {
                 DeadLetter(changes, message, FailureKind.Permanent, FailureClassifier.CodeOf(e), e.Message, now, failures.Count + 1, facts, DeadLetters.Describe(e));
-                log.Warning("Delivery of {MessageId} on {Leg} failed permanently: {Error}", envelope.MessageId, leg, e.Message);
+                Log().Warning("Delivery of {MessageId} on {Leg} failed permanently: {Error}", envelope.MessageId, leg, e.Message);
             }
             runtime.Transport.EnlistState(context.TransactionContext, changes);
             return;
@@ -140,7 +141,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
 
     /// <summary>The primary's breaker is open: deliver the same plan to the fallback endpoint, same idempotency key.</summary>
     private async Task<bool> TryFallbackAsync(DeliveryMessage message, string fallbackId, DeliveryContext primary, StateChanges changes,
-        DateTimeOffset now, Serilog.ILogger log, CancellationToken cancellationToken)
+        DateTimeOffset now, Func<Serilog.ILogger> log, CancellationToken cancellationToken)
     {
         var fallback = runtime.Outbound[fallbackId];
         var context = primary with { EndpointId = fallbackId };
@@ -151,7 +152,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
             var receipt = await runtime.Resilience[fallbackId].ExecuteAsync(ct => fallback.DeliverAsync(plan, context, ct), failures, cancellationToken).ConfigureAwait(false);
             changes.Journal.Add(Journal.Entry(now, message.Envelope, message.RouteId, message.EndpointId, JournalSteps.Fallback,
                 $"circuit of '{message.EndpointId}' is open; delivered to '{fallbackId}': {receipt.Detail}"));
-            log.Warning("Circuit of {Endpoint} open: {MessageId} delivered to fallback {Fallback}", message.EndpointId, message.Envelope.MessageId, fallbackId);
+            log().Warning("Circuit of {Endpoint} open: {MessageId} delivered to fallback {Fallback}", message.EndpointId, message.Envelope.MessageId, fallbackId);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -164,7 +165,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
     }
 
     private async Task ScheduleRedeliveryOrDeadLetterAsync(IBus bus, DeliveryMessage message, int redelivery, Exception error, TimeSpan? hint,
-        StateChanges changes, DateTimeOffset now, Dictionary<string, string> facts, int attempts, Serilog.ILogger log)
+        StateChanges changes, DateTimeOffset now, Dictionary<string, string> facts, int attempts, Func<Serilog.ILogger> log)
     {
         var delays = runtime.Resilience[message.EndpointId].Settings.Redelivery.Delays;
         if (redelivery < delays.Count)
@@ -176,7 +177,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
             }).ConfigureAwait(false);
             changes.Journal.Add(Journal.Entry(now, message.Envelope, message.RouteId, message.EndpointId, JournalSteps.RetryScheduled,
                 $"{FailureClassifier.CodeOf(error)}: {error.Message}; redelivery {redelivery + 1} of {delays.Count} in {delay}"));
-            log.Warning("Delivery of {MessageId} on {Leg} failed ({Error}); redelivery {Redelivery} of {Redeliveries} in {Delay}",
+            log().Warning("Delivery of {MessageId} on {Leg} failed ({Error}); redelivery {Redelivery} of {Redeliveries} in {Delay}",
                 message.Envelope.MessageId, message.Leg, error.Message, redelivery + 1, delays.Count, delay);
             return;
         }
@@ -184,7 +185,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
         DeadLetter(changes, message, FailureKind.Transient, ErrorCodes.RetriesExhausted,
             $"{FailureClassifier.CodeOf(error)}: {error.Message} (gave up after {redelivery} redeliveries)", now,
             attempts + redelivery * retryCount, facts, DeadLetters.Describe(error));
-        log.Error("Delivery of {MessageId} on {Leg} dead-lettered after {Redeliveries} redeliveries: {Error}",
+        log().Error("Delivery of {MessageId} on {Leg} dead-lettered after {Redeliveries} redeliveries: {Error}",
             message.Envelope.MessageId, message.Leg, redelivery, error.Message);
     }
 

@@ -11,7 +11,9 @@ internal static class Journal
     {
         At = at,
         MessageId = envelope.MessageId,
-        CorrelationId = envelope.EffectiveCorrelationId,
+        // Most messages are their own correlation: leaving it empty then keeps the correlation index small, and
+        // trace still finds the row by its message id.
+        CorrelationId = envelope.CorrelationId is { } correlation && correlation != envelope.MessageId ? correlation : null,
         EntityKey = envelope.EntityKey,
         Route = route,
         Endpoint = endpoint,

@@ -25,7 +25,8 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
         var now = runtime.Clock.GetUtcNow();
         var changes = new StateChanges();
         var isReplay = context.Headers.TryGetValue(RouterHeaders.ReplayOf, out _);
-        var log = runtime.Logger.ForContext("MessageId", envelope.MessageId).ForContext("CorrelationId", envelope.EffectiveCorrelationId)
+        // Built only when something is logged: most messages log nothing, and this is the hot path.
+        Serilog.ILogger Log() => runtime.Logger.ForContext("MessageId", envelope.MessageId).ForContext("CorrelationId", envelope.EffectiveCorrelationId)
             .ForContext("Route", route.Id);
         var inboxScope = "route:" + route.Id;
         var hash = PayloadHash.Compute(envelope.Payload);
@@ -38,7 +39,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
             {
                 changes.ResolvedDeadLetters.Add(new DeadLetterResolution(envelope.MessageId, route.Id, null));
             }
-            log.Information("Duplicate {MessageId} on route {Route} skipped", envelope.MessageId, route.Id);
+            Log().Information("Duplicate {MessageId} on route {Route} skipped", envelope.MessageId, route.Id);
             runtime.Transport.EnlistState(context.TransactionContext, changes);
             return;
         }
@@ -47,7 +48,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
             var text = $"message id '{envelope.MessageId}' was first seen with payload {existing!.PayloadHash} and now arrives with {hash}";
             DeadLetter(changes, envelope, route.Id, FailureKind.Permanent, ErrorCodes.IdempotencyConflict, text, now, null,
                 new Dictionary<string, string> { ["first-payload-hash"] = existing.PayloadHash, ["new-payload-hash"] = hash, ["first-seen-at"] = existing.FirstSeenAt.ToString("O") });
-            log.Warning("Idempotency conflict on route {Route} for {MessageId}: {FirstHash} vs {NewHash}", route.Id, envelope.MessageId, existing.PayloadHash, hash);
+            Log().Warning("Idempotency conflict on route {Route} for {MessageId}: {FirstHash} vs {NewHash}", route.Id, envelope.MessageId, existing.PayloadHash, hash);
             runtime.Transport.EnlistState(context.TransactionContext, changes);
             return;
         }
@@ -70,7 +71,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
                         Route = route.Id, EntityKey = key, MessageId = envelope.MessageId, ParkedAt = now, EnvelopeJson = RouterJson.Serialize(envelope),
                     });
                     changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Parked, $"'{key}' has an open dead letter; parked until it is replayed"));
-                    log.Information("Parked {MessageId}: {EntityKey} has an open dead letter on route {Route}", envelope.MessageId, key, route.Id);
+                    Log().Information("Parked {MessageId}: {EntityKey} has an open dead letter on route {Route}", envelope.MessageId, key, route.Id);
                     runtime.Transport.EnlistState(context.TransactionContext, changes);
                     return;
                 }
@@ -88,15 +89,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
 
             var outputs = route.Transform(envelope);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            if (outputs.Count == 0)
-            {
-                changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Filtered, "no envelope left after the steps", elapsed));
-            }
-            else if (route.Steps.Count > 0)
-            {
-                changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Transformed,
-                    outputs.Count == 1 ? $"-> {outputs[0].Type}" : $"-> {outputs.Count} envelopes", elapsed));
-            }
+            var legs = new List<string>();
             foreach (var output in outputs)
             {
                 var scope = MessageScope.Of(output);
@@ -108,9 +101,12 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
                     }
                     await bus.Advanced.Routing.Send(QueueNames.ForDelivery(destination.EndpointId),
                         new DeliveryMessage(route.Id, destination.EndpointId, output, stamp)).ConfigureAwait(false);
-                    changes.Journal.Add(Journal.Entry(now, output, route.Id, destination.EndpointId, JournalSteps.Routed));
+                    legs.Add(outputs.Count == 1 ? destination.EndpointId : $"{output.MessageId} -> {destination.EndpointId}");
                 }
             }
+            // One row for the whole route stage (what came out, where it went): the legs' own rows follow.
+            changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, outputs.Count == 0 ? JournalSteps.Filtered : route.Steps.Count == 0 ? JournalSteps.Routed : JournalSteps.Transformed,
+                Describe(route, outputs, legs), elapsed));
         }
         catch (Exception e) when (e is PermanentFailureException or TransientFailureException or System.Text.Json.JsonException)
         {
@@ -119,7 +115,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
             DeadLetter(changes, envelope, route.Id, FailureKind.Permanent, FailureClassifier.CodeOf(e), e.Message, now, stamp?.Key,
                 stamp is null ? null : StampFacts(stamp), DeadLetters.Describe(e));
             // The data is at fault, not the code: the message says it all, a stack trace would only bury it.
-            log.Warning("Route {Route} failed for {MessageId}: {ErrorCode}: {Error}", route.Id, envelope.MessageId, FailureClassifier.CodeOf(e), e.Message);
+            Log().Warning("Route {Route} failed for {MessageId}: {ErrorCode}: {Error}", route.Id, envelope.MessageId, FailureClassifier.CodeOf(e), e.Message);
             runtime.Transport.EnlistState(context.TransactionContext, changes);
             return;
         }
@@ -134,6 +130,16 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
             }
         }
         runtime.Transport.EnlistState(context.TransactionContext, changes);
+    }
+
+    private static string Describe(CompiledRoute route, IReadOnlyList<Envelope> outputs, List<string> legs)
+    {
+        if (outputs.Count == 0)
+        {
+            return route.Steps.Count == 0 ? "no envelope" : "no envelope left after the steps";
+        }
+        var produced = outputs.Count == 1 ? outputs[0].Type : $"{outputs.Count} envelopes";
+        return legs.Count == 0 ? $"{produced}; no destination matched" : $"{produced} to {string.Join(", ", legs)}";
     }
 
     internal static Dictionary<string, string> StampFacts(OrderingStamp stamp) => new()

@@ -62,6 +62,7 @@ public sealed record RunSummary(
             }
             Add(JournalSteps.Received, "received");
             Add(JournalSteps.Transformed, "transformed");
+            Add(JournalSteps.Routed, "routed");
             Add(JournalSteps.Filtered, "filtered out");
             Add(JournalSteps.Duplicate, "duplicate (skipped)");
             Add(JournalSteps.Stale, "stale (skipped)");
