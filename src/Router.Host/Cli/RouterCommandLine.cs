@@ -25,7 +25,7 @@ public static class RouterCommandLine
         return root;
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter errors, CancellationToken cancellationToken = default)
     {
         var root = Build(output, errors);
         var parse = root.Parse(args);
@@ -38,7 +38,10 @@ public static class RouterCommandLine
             await errors.WriteLineAsync("Run 'router --help' for usage.").ConfigureAwait(false);
             return ExitCodes.InvalidInput;
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors }).ConfigureAwait(false);
+        // Signals are the caller's (Program): System.CommandLine's own handling would end the process after a timeout,
+        // cutting a graceful stop short.
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors, ProcessTerminationTimeout = null }, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>Runs a verb and turns failures into the contract: 2 for bad input or configuration, 1 for runtime failures.</summary>

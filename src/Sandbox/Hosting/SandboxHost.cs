@@ -34,6 +34,7 @@ public static class SandboxHost
         builder.Services.ConfigureHttpJsonOptions(json => SandboxJson.Apply(json.SerializerOptions));
         // Hung requests are released by the stopping token; nothing else needs a long grace period.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
 
         var app = builder.Build();
         var stopping = new CancellationTokenSource();
