@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Polly.CircuitBreaker;
 using Rebus.Bus;
-using Rebus.Extensions;
 using Rebus.Pipeline;
 using Router.Core.Endpoints;
 using Router.Core.Failures;
@@ -18,11 +17,13 @@ namespace Router.Core.Routing;
 /// are deferred (no thread held) by the configured redelivery delays, then dead-lettered; permanent ones are
 /// dead-lettered at once; an open breaker with a fallback delivers to the fallback instead.
 /// </summary>
-public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking)
+public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, CancellationToken abandon)
 {
     public async Task HandleAsync(IBus bus, IMessageContext context, DeliveryMessage message)
     {
-        var cancellationToken = context.GetCancellationToken();
+        // Not Rebus's token: that one is cancelled the moment a stop begins, which would cut off a request the
+        // partner may already have acted on. This one is cancelled only when the stop's grace period runs out.
+        var cancellationToken = abandon;
         var envelope = message.Envelope;
         var endpointId = message.EndpointId;
         var routeId = message.RouteId;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Rebus.Bus;
-using Rebus.Extensions;
 using Rebus.Pipeline;
 using Router.Core.Expressions;
 using Router.Core.Failures;
@@ -13,12 +12,12 @@ namespace Router.Core.Routing;
 /// Runs on a route queue: inbox (idempotency) → ordering → the transformer steps → fan-out of one delivery
 /// message per matching destination, all committed with the received message in one transaction.
 /// </summary>
-public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking)
+public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, CancellationToken abandon)
 {
     public async Task HandleAsync(IBus bus, IMessageContext context, RouteMessage message)
     {
         var started = Stopwatch.GetTimestamp();
-        var cancellationToken = context.GetCancellationToken();
+        var cancellationToken = abandon;
         var route = runtime.Routes.GetValueOrDefault(message.RouteId)
             ?? throw new PermanentFailureException(ErrorCodes.Unexpected, $"no route '{message.RouteId}' in the current configuration");
         var envelope = message.Envelope;

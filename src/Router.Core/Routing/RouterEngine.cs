@@ -19,6 +19,7 @@ public sealed class RouterEngine : IAsyncDisposable
     private readonly RouterRuntime runtime;
     private readonly List<IBus> buses = [];
     private readonly ParkingLot parking;
+    private readonly CancellationTokenSource abandon = new();
     private int inFlight;
     private IBus? oneWayBus;
 
@@ -29,6 +30,9 @@ public sealed class RouterEngine : IAsyncDisposable
     }
 
     public RouterRuntime Runtime => runtime;
+
+    /// <summary>How long a stop lets in-flight messages finish before cancelling them (they then go back to their queues).</summary>
+    public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
 
     public IBus OneWayBus => oneWayBus ?? throw new InvalidOperationException("the engine has not been started");
 
@@ -53,8 +57,8 @@ public sealed class RouterEngine : IAsyncDisposable
     public void Start()
     {
         StartClient();
-        var routeStage = new RouteStage(runtime, parking);
-        var deliveryStage = new DeliveryStage(runtime, parking);
+        var routeStage = new RouteStage(runtime, parking, abandon.Token);
+        var deliveryStage = new DeliveryStage(runtime, parking, abandon.Token);
         foreach (var route in runtime.Routes.Values)
         {
             var activator = new BuiltinHandlerActivator();
@@ -82,7 +86,7 @@ public sealed class RouterEngine : IAsyncDisposable
                 o.SetBusName(queue);
                 o.SetNumberOfWorkers(1);
                 o.SetMaxParallelism(parallelism);
-                o.SetWorkerShutdownTimeout(TimeSpan.FromSeconds(60));
+                o.SetWorkerShutdownTimeout(ShutdownGrace + TimeSpan.FromSeconds(10));
                 // The stages handle expected failures themselves; Rebus's attempts cover the unexpected (a bug, a busy database).
                 o.RetryStrategy(errorQueueName: QueueNames.Error, maxDeliveryAttempts: 5);
                 o.Register<IErrorHandler>(_ => new DeadLetterErrorHandler(runtime, queue));
@@ -176,13 +180,15 @@ public sealed class RouterEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Receivers first (they finish or return their in-flight messages), the client last.
-        foreach (var bus in buses)
+        // Receivers first (they finish or, after the grace period, return their in-flight messages), the client last.
+        if (buses.Count > 0)
         {
-            await Task.Run(bus.Dispose).ConfigureAwait(false);
+            abandon.CancelAfter(ShutdownGrace);
+            await Task.WhenAll(buses.Select(bus => Task.Run(bus.Dispose))).ConfigureAwait(false);
+            buses.Clear();
         }
-        buses.Clear();
         oneWayBus?.Dispose();
         oneWayBus = null;
+        abandon.Dispose();
     }
 }

@@ -71,6 +71,53 @@ public sealed class CrashRecoveryTests
             $"{repeats} repeat(s) at the destination, each with the same idempotency key as its first delivery");
     }
 
+    [Test]
+    [CancelAfter(300_000)]
+    public async Task SIGTERM_stops_the_router_gracefully_and_a_restart_finishes_the_rest_exactly_once()
+    {
+        using var directory = new TemporaryDirectory();
+        await using var sandbox = await SandboxHost.StartAsync(new SandboxOptions(), CancellationToken.None);
+        sandbox.State.Faults.SetLatency("platform", TimeSpan.FromMilliseconds(200));
+        var config = directory.Combine("router.yaml");
+        await File.WriteAllTextAsync(config, $$"""
+            router:
+              storage: { kind: sqlite, path: ./data/router.db }
+            endpoints:
+              inbox: { kind: folder, path: ./inbox, type: order.created, messageId: $.number, poll: 200ms }
+              platform: { kind: http, url: "{{sandbox.UrlOf("platform/orders")}}", parallelism: 2 }
+            routes:
+              - id: orders
+                from: inbox
+                to: [ platform ]
+            """);
+        var inbox = directory.Combine("inbox");
+        Directory.CreateDirectory(inbox);
+        for (var i = 0; i < 40; i++)
+        {
+            await File.WriteAllTextAsync(Path.Combine(inbox, $"order-{i:00}.json"), $$"""{ "number": "{{i:00}}", "customer": { "email": "c{{i}}@example.ru" } }""");
+        }
+
+        using (var running = RouterProcess.Start(directory.Path, "run", "--config", config))
+        {
+            await RouterFixture.EventuallyAsync(() => Task.FromResult(Successful(sandbox).Count >= 3), "the first deliveries", TimeSpan.FromMinutes(2));
+            running.Terminate();
+            Assert.That(await running.WaitForExitAsync(TimeSpan.FromMinutes(2)), Is.EqualTo(0), running.Output);
+            Assert.That(running.Output, Does.Contain("Stopped"));
+        }
+        var startedBeforeStop = sandbox.State.Requests.Query(new RequestLogQuery { Path = "/platform/orders" }).Count;
+        Assert.That(Successful(sandbox), Has.Count.EqualTo(startedBeforeStop), "every delivery in flight at the stop was finished, none cut off");
+        Assert.That(startedBeforeStop, Is.LessThan(40), "the stop must land mid-flow for this test to mean anything");
+
+        sandbox.State.Faults.SetLatency("platform", TimeSpan.Zero);
+        using (var restart = RouterProcess.Start(directory.Path, "run", "--once", "--config", config))
+        {
+            Assert.That(await restart.WaitForExitAsync(TimeSpan.FromMinutes(3)), Is.EqualTo(0), restart.Output);
+        }
+        var delivered = Successful(sandbox);
+        Assert.That(delivered.Select(r => r.Header("X-Message-Id")).Distinct().Count(), Is.EqualTo(40));
+        Assert.That(delivered, Has.Count.EqualTo(40), "a graceful stop repeats nothing");
+    }
+
     private static IReadOnlyList<RequestLogEntry> Successful(RunningSandbox sandbox) =>
         sandbox.State.Requests.Query(new RequestLogQuery { Path = "/platform/orders", Limit = 100_000 })
             .Where(r => r.Status is >= 200 and < 300).ToList();

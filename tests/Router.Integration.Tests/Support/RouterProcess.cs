@@ -60,6 +60,13 @@ public sealed class RouterProcess : IDisposable
         process.WaitForExit();
     }
 
+    /// <summary>SIGTERM: what a service manager sends to stop the router gracefully.</summary>
+    public void Terminate()
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
