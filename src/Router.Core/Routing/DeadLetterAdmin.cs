@@ -95,6 +95,22 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
     public async Task<int> ArchiveAsync(IReadOnlyList<DeadLetter> deadLetters, CancellationToken cancellationToken)
     {
         var count = await runtime.State.DeadLetters.ArchiveAsync(deadLetters.Select(d => d.Id).ToList(), cancellationToken).ConfigureAwait(false);
+        var archived = new StateChanges();
+        foreach (var dead in deadLetters)
+        {
+            archived.Journal.Add(new JournalEntry
+            {
+                At = runtime.Clock.GetUtcNow(),
+                MessageId = dead.MessageId,
+                CorrelationId = dead.CorrelationId == dead.MessageId ? null : dead.CorrelationId,
+                EntityKey = dead.EntityKey,
+                Route = dead.Route,
+                Endpoint = dead.Endpoint,
+                Step = JournalSteps.Archived,
+                Detail = $"dead letter {dead.Id} archived",
+            });
+        }
+        await runtime.State.Writer.CommitAsync(archived, cancellationToken).ConfigureAwait(false);
         var parking = new ParkingLot(runtime);
         foreach (var group in deadLetters.Where(d => d.EntityKey is not null && runtime.Routes.TryGetValue(d.Route, out var r) && r.Ordering is not null)
                      .GroupBy(d => (d.Route, d.EntityKey!)))

@@ -69,7 +69,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
                     {
                         Route = route.Id, EntityKey = key, MessageId = envelope.MessageId, ParkedAt = now, EnvelopeJson = RouterJson.Serialize(envelope),
                     });
-                    changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Parked, $"'{key}' has an open dead letter; parked until it is replayed"));
+                    changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Parked, $"'{key}' has an open dead letter; parked until it is replayed or archived"));
                     Log().Information("Parked {MessageId}: {EntityKey} has an open dead letter on route {Route}", envelope.MessageId, key, route.Id);
                     runtime.Transport.EnlistState(context.TransactionContext, changes);
                     return;

@@ -55,4 +55,25 @@ public sealed class OrderingTests
         Assert.That(await router.State.Parking.CountAsync(CancellationToken.None), Is.Zero);
         Assert.That(await router.DeadLettersAsync(), Is.Empty);
     }
+
+    [Test]
+    public async Task Archiving_the_dead_letter_that_holds_an_entity_releases_its_parked_messages()
+    {
+        await using var router = await RouterFixture.StartAsync(Yaml.Orders(routeExtra: OrderedRoute, to: "[ platform ]"));
+        router.Drop("inbox", "v1.json", Yaml.Order("3201", version: 1, email: "not-an-address"));
+        await router.RunOnceAsync();
+        var dead = await router.DeadLettersAsync();
+        Assert.That(dead.Single().ErrorCode, Is.EqualTo("http-422"));
+
+        router.Drop("inbox", "v2.json", Yaml.Order("3201", version: 2));
+        await router.RunOnceAsync();
+        Assert.That(router.Requests("/platform/orders").Count(r => r.Status == 201), Is.Zero, "v2 waits behind v1");
+
+        await router.Engine.DeadLetterAdmin.ArchiveAsync(dead, CancellationToken.None);
+        await router.DrainAsync();
+
+        Assert.That(router.Requests("/platform/orders").Where(r => r.Status == 201).Select(r => r.Header("X-Message-Id")), Is.EqualTo(new[] { "3201-v2" }));
+        var steps = (await router.TraceAsync("3201-v1")).Select(e => e.Step).ToList();
+        Assert.That(steps, Does.Contain(JournalSteps.Archived));
+    }
 }
