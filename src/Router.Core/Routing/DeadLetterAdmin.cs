@@ -25,7 +25,8 @@ public sealed record ReplayResult(long Id, ReplayOutcome Outcome, string Detail)
 
 /// <summary>
 /// What admins do with dead letters: replay (re-sends exactly the failed leg, or the route stage), archive. Each
-/// replay is claimed atomically first (pending → replayed), so replaying twice, or two admins at once, sends once.
+/// replay claims its dead letter (pending → replayed) in the same commit as the re-sent message, so replaying
+/// twice, or two admins at once, sends once.
 /// </summary>
 public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
 {
@@ -60,21 +61,19 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         {
             return new ReplayResult(dead.Id, ReplayOutcome.WouldReplay, $"would send {dead.MessageId} to {destination}");
         }
-        var claimed = await runtime.State.DeadLetters.TryMarkReplayedAsync(dead.Id, new ReplayRecord(runtime.Clock.GetUtcNow(), by, null), cancellationToken)
-            .ConfigureAwait(false);
-        if (!claimed)
-        {
-            return new ReplayResult(dead.Id, ReplayOutcome.NotPending, "no longer pending");
-        }
+        var envelope = RouterJson.Deserialize<Envelope>(dead.EnvelopeJson);
+        object message = dead.Stage == DeadLetterStage.Delivery
+            ? new DeliveryMessage(dead.Route, dead.Endpoint!, envelope, OrderingOf(dead))
+            : new RouteMessage(dead.Route, envelope);
+        // The claim (pending → replayed) commits with the re-sent message: a crash cannot leave a dead letter marked
+        // replayed with nothing in flight, and on the SQLite transport a lost claim rolls the send back, so racing
+        // admins send once. Transports that commit state after sending (see IRouterTransport) cannot undo the send.
+        var changes = new StateChanges();
+        changes.ReplayClaims.Add(new ReplayClaim(dead.Id, new ReplayRecord(runtime.Clock.GetUtcNow(), by, null)));
+        changes.Journal.Add(Journal.Entry(runtime.Clock.GetUtcNow(), envelope, dead.Route, dead.Endpoint, JournalSteps.Replayed,
+            $"dead letter {dead.Id} replayed by {by}"));
         try
         {
-            var envelope = RouterJson.Deserialize<Envelope>(dead.EnvelopeJson);
-            object message = dead.Stage == DeadLetterStage.Delivery
-                ? new DeliveryMessage(dead.Route, dead.Endpoint!, envelope, OrderingOf(dead))
-                : new RouteMessage(dead.Route, envelope);
-            var changes = new StateChanges();
-            changes.Journal.Add(Journal.Entry(runtime.Clock.GetUtcNow(), envelope, dead.Route, dead.Endpoint, JournalSteps.Replayed,
-                $"dead letter {dead.Id} replayed by {by}"));
             using var scope = new RebusTransactionScope();
             await oneWayBus.Advanced.Routing.Send(destination, message, new Dictionary<string, string>
             {
@@ -82,13 +81,12 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
             }).ConfigureAwait(false);
             runtime.Transport.EnlistState(scope.TransactionContext, changes);
             await scope.CompleteAsync().ConfigureAwait(false);
-            return new ReplayResult(dead.Id, ReplayOutcome.Replayed, $"sent {dead.MessageId} to {destination}");
         }
-        catch
+        catch (ReplayClaimLostException)
         {
-            await runtime.State.DeadLetters.RevertReplayAsync(dead.Id, CancellationToken.None).ConfigureAwait(false);
-            throw;
+            return new ReplayResult(dead.Id, ReplayOutcome.NotPending, "no longer pending");
         }
+        return new ReplayResult(dead.Id, ReplayOutcome.Replayed, $"sent {dead.MessageId} to {destination}");
     }
 
     /// <summary>Archives, then lets go of messages parked behind the archived ones (nothing holds their entity any more).</summary>

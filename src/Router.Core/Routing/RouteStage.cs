@@ -29,6 +29,13 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
             .ForContext("Route", route.Id);
         var inboxScope = "route:" + route.Id;
         var hash = PayloadHash.Compute(envelope.Payload);
+        if (!MessageTypes.IsKnown(envelope.Type))
+        {
+            // Sources are checked at hand-off; this catches what came around them (an old queue message, a hand-made envelope).
+            DeadLetter(changes, envelope, route.Id, FailureKind.Permanent, ErrorCodes.UnknownMessageType, $"unknown message type '{envelope.Type}'", now, null, null);
+            runtime.Transport.EnlistState(context.TransactionContext, changes);
+            return;
+        }
 
         var (verdict, existing) = await runtime.State.Inbox.CheckAsync(inboxScope, envelope.MessageId, hash, cancellationToken).ConfigureAwait(false);
         if (verdict == InboxVerdict.Duplicate)

@@ -95,15 +95,6 @@ public interface IDeadLetterStore
 
     Task<DeadLetter?> GetAsync(long id, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Atomically moves a pending dead letter to <see cref="DeadLetterStatus.Replayed"/> and records the replay.
-    /// Returns false if it was not pending, so two admins replaying at once deliver once.
-    /// </summary>
-    Task<bool> TryMarkReplayedAsync(long id, ReplayRecord replay, CancellationToken cancellationToken);
-
-    /// <summary>Undo of <see cref="TryMarkReplayedAsync"/> when the re-send itself failed.</summary>
-    Task RevertReplayAsync(long id, CancellationToken cancellationToken);
-
     Task<int> ArchiveAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken);
 
     /// <summary>True while the entity has a pending or replayed (not yet resolved) dead letter on this route; later messages park.</summary>

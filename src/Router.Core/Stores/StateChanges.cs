@@ -7,6 +7,12 @@ namespace Router.Core.Stores;
 /// </summary>
 public sealed class StateChanges
 {
+    /// <summary>
+    /// Dead letters to move from pending to replayed, committed with the re-sent message so neither happens without the
+    /// other; committing fails with <see cref="ReplayClaimLostException"/> if one is no longer pending.
+    /// </summary>
+    public List<ReplayClaim> ReplayClaims { get; } = [];
+
     public List<InboxEntry> InboxEntries { get; } = [];
 
     public List<JournalEntry> Journal { get; } = [];
@@ -26,11 +32,14 @@ public sealed class StateChanges
     public List<long> Unparked { get; } = [];
 
     public bool IsEmpty =>
-        InboxEntries.Count == 0 && Journal.Count == 0 && DeadLetters.Count == 0 && ResolvedDeadLetters.Count == 0 &&
+        ReplayClaims.Count == 0 && InboxEntries.Count == 0 && Journal.Count == 0 && DeadLetters.Count == 0 && ResolvedDeadLetters.Count == 0 &&
         EntityVersions.Count == 0 && Parked.Count == 0 && Unparked.Count == 0;
 }
 
 /// <summary>Resolve the open dead letter of this message on this leg (route stage when <see cref="Endpoint"/> is null).</summary>
+/// <summary>Claim pending dead letter <see cref="DeadLetterId"/> for a replay and add <see cref="Replay"/> to its history.</summary>
+public sealed record ReplayClaim(long DeadLetterId, ReplayRecord Replay);
+
 public sealed record DeadLetterResolution(string MessageId, string Route, string? Endpoint);
 
 public sealed record EntityVersionUpdate(string Scope, string EntityKey, long Version);
@@ -42,6 +51,16 @@ public sealed class StaleVersionException(string scope, string entityKey, long v
     public string Scope { get; } = scope;
     public string EntityKey { get; } = entityKey;
     public long Version { get; } = version;
+}
+
+/// <summary>
+/// Thrown at commit when the dead letter is no longer pending (another admin replayed it first, it was resolved or
+/// archived) or does not exist. The whole commit rolls back, so the replayed message is not sent either.
+/// </summary>
+public sealed class ReplayClaimLostException(long deadLetterId)
+    : Exception($"dead letter {deadLetterId} is no longer pending (replayed, resolved or archived meanwhile) or does not exist")
+{
+    public long DeadLetterId { get; } = deadLetterId;
 }
 
 /// <summary>Commits <see cref="StateChanges"/> on their own (outside a transport transaction): CLI commands, tests, non-SQLite transports.</summary>

@@ -44,6 +44,10 @@ public sealed class SendCommand : ICommandDefinition
         {
             throw new UsageException($"{input.Path}: {e.Message}");
         }
+        if (!Core.Messages.MessageTypes.IsKnown(envelope.Type))
+        {
+            throw new UsageException($"{input.Path}: unknown message type '{envelope.Type}'; known: {string.Join(", ", Core.Messages.MessageTypes.All.Order())}");
+        }
         if (context.Parse.GetValue(MessageId) is { } id)
         {
             envelope = envelope with { MessageId = id, CorrelationId = envelope.CorrelationId == envelope.MessageId ? id : envelope.CorrelationId };

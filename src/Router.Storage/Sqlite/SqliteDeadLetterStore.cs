@@ -72,39 +72,6 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase database, TimeProvide
             return await reader.ReadAsync(ct).ConfigureAwait(false) ? SqliteDeadLetterRows.Read(reader) : null;
         }, cancellationToken);
 
-    public Task<bool> TryMarkReplayedAsync(long id, ReplayRecord replay, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(replay);
-        // Read-check-write is atomic here: it runs inside the single writer's IMMEDIATE transaction.
-        return database.ExecuteWriteAsync(async (connection, transaction, ct) =>
-        {
-            if (await ReadStatusAsync(connection, transaction, id, ct).ConfigureAwait(false) is not ("pending", var historyJson))
-            {
-                return false;
-            }
-            var history = SqliteDeadLetterRows.ParseHistory(historyJson);
-            history.Add(replay);
-            await UpdateStatusAsync(connection, transaction, id, DeadLetterStatus.Replayed, history, ct).ConfigureAwait(false);
-            return true;
-        }, durable: false, cancellationToken);
-    }
-
-    public Task RevertReplayAsync(long id, CancellationToken cancellationToken) =>
-        database.ExecuteWriteAsync(async (connection, transaction, ct) =>
-        {
-            // Anything but "replayed" means the replay's outcome already arrived (resolved, failed again, archived): keep it.
-            if (await ReadStatusAsync(connection, transaction, id, ct).ConfigureAwait(false) is not ("replayed", var historyJson))
-            {
-                return;
-            }
-            var history = SqliteDeadLetterRows.ParseHistory(historyJson);
-            if (history.Count > 0)
-            {
-                history.RemoveAt(history.Count - 1);
-            }
-            await UpdateStatusAsync(connection, transaction, id, DeadLetterStatus.Pending, history, ct).ConfigureAwait(false);
-        }, durable: false, cancellationToken);
-
     public Task<int> ArchiveAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -135,7 +102,11 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase database, TimeProvide
             return await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is 1L;
         }, cancellationToken);
 
-    private static async Task<(string Status, string HistoryJson)?> ReadStatusAsync(SqliteConnection connection, SqliteTransaction transaction,
+    /// <summary>
+    /// Status and replay history of one dead letter, or null if there is none with that id. Shared with
+    /// <see cref="SqliteStateChangesWriter"/>, whose replay claims read and update inside the caller's write transaction.
+    /// </summary>
+    internal static async Task<(string Status, string HistoryJson)?> ReadStatusAsync(SqliteConnection connection, SqliteTransaction transaction,
         long id, CancellationToken cancellationToken)
     {
         await using var select = SqliteCommands.Create(connection, transaction,
@@ -145,14 +116,14 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase database, TimeProvide
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetString(0), reader.GetString(1)) : null;
     }
 
-    private async Task UpdateStatusAsync(SqliteConnection connection, SqliteTransaction transaction, long id, DeadLetterStatus status,
-        IReadOnlyList<ReplayRecord> history, CancellationToken cancellationToken)
+    internal static async Task UpdateStatusAsync(SqliteConnection connection, SqliteTransaction transaction, long id, DeadLetterStatus status,
+        IReadOnlyList<ReplayRecord> history, string now, CancellationToken cancellationToken)
     {
         await using var update = SqliteCommands.Create(connection, transaction,
                 "UPDATE state_dead_letters SET status = $status, replay_history_json = $history, updated_at = $now WHERE id = $id")
             .With("$status", SqliteDeadLetterRows.StatusText(status))
             .With("$history", SqliteDeadLetterRows.HistoryJson(history))
-            .With("$now", SqliteTime.ToText(clock.GetUtcNow()))
+            .With("$now", now)
             .With("$id", id);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

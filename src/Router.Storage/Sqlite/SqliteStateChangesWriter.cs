@@ -10,8 +10,8 @@ namespace Router.Storage.Sqlite;
 public static class SqliteStateChangesWriter
 {
     /// <summary>
-    /// Writes every change with <paramref name="transaction"/>. Throws <see cref="InboxRaceException"/> or
-    /// <see cref="StaleVersionException"/> when the commit must not happen; by then part of the changes may be in
+    /// Writes every change with <paramref name="transaction"/>. Throws <see cref="ReplayClaimLostException"/>,
+    /// <see cref="InboxRaceException"/> or <see cref="StaleVersionException"/> when the commit must not happen; by then part of the changes may be in
     /// the transaction, so the caller rolls back (its savepoint or the whole transaction) on any exception.
     /// <paramref name="clock"/> stamps bookkeeping columns only; the changes carry their own event times.
     /// </summary>
@@ -27,7 +27,11 @@ public static class SqliteStateChangesWriter
             return;
         }
         var now = SqliteTime.ToText(clock.GetUtcNow());
-        // The two writes that can refuse the commit go first, so a refusal has wasted as little work as possible.
+        // The writes that can refuse the commit go first, so a refusal has wasted as little work as possible.
+        if (changes.ReplayClaims.Count > 0)
+        {
+            await ClaimReplaysAsync(connection, transaction, changes.ReplayClaims, now, cancellationToken).ConfigureAwait(false);
+        }
         if (changes.InboxEntries.Count > 0)
         {
             await InsertInboxEntriesAsync(connection, transaction, changes.InboxEntries, cancellationToken).ConfigureAwait(false);
@@ -55,6 +59,25 @@ public static class SqliteStateChangesWriter
         if (changes.Unparked.Count > 0)
         {
             await UnparkAsync(connection, transaction, changes.Unparked, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task ClaimReplaysAsync(SqliteConnection connection, SqliteTransaction transaction, List<ReplayClaim> claims,
+        string now, CancellationToken cancellationToken)
+    {
+        // Read-check-write is atomic: the caller's transaction is the database's only writer, so two admins
+        // replaying the same dead letter at once cannot both see it pending.
+        foreach (var claim in claims)
+        {
+            if (await SqliteDeadLetterStore.ReadStatusAsync(connection, transaction, claim.DeadLetterId, cancellationToken).ConfigureAwait(false)
+                is not ("pending", var historyJson))
+            {
+                throw new ReplayClaimLostException(claim.DeadLetterId);
+            }
+            var history = SqliteDeadLetterRows.ParseHistory(historyJson);
+            history.Add(claim.Replay);
+            await SqliteDeadLetterStore.UpdateStatusAsync(connection, transaction, claim.DeadLetterId, DeadLetterStatus.Replayed, history, now,
+                cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -63,4 +63,26 @@ public sealed class DeadLetterReplayTests
         Assert.That(again.Attempts, Is.EqualTo(2));
         Assert.That(again.ReplayHistory, Has.Count.EqualTo(1));
     }
+
+    [Test]
+    public async Task Two_admins_replaying_the_same_dead_letter_at_once_send_it_once()
+    {
+        await using var router = await RouterFixture.StartAsync(Yaml.Orders(to: "[ platform ]"));
+        router.Sandbox.State.Faults.SetDown("platform", true);
+        router.Drop("inbox", "a.json", Yaml.Order("2201"));
+        await router.RunOnceAsync();
+        var snapshot = await router.DeadLettersAsync();
+        router.Sandbox.State.Faults.SetDown("platform", false);
+
+        // Both read the dead letter while it was pending; the claim inside each replay's commit lets only one through.
+        var replays = await Task.WhenAll(
+            router.Engine.DeadLetterAdmin.ReplayAsync(snapshot, dryRun: false, "admin-1", CancellationToken.None),
+            router.Engine.DeadLetterAdmin.ReplayAsync(snapshot, dryRun: false, "admin-2", CancellationToken.None));
+        await router.DrainAsync();
+
+        Assert.That(replays.SelectMany(r => r).Select(r => r.Outcome), Is.EquivalentTo(new[] { ReplayOutcome.Replayed, ReplayOutcome.NotPending }));
+        Assert.That(router.Requests("/platform/orders").Count(r => r.Status == 201), Is.EqualTo(1));
+        var resolved = (await router.DeadLettersAsync(DeadLetterStatus.Resolved)).Single();
+        Assert.That(resolved.ReplayHistory, Has.Count.EqualTo(1));
+    }
 }

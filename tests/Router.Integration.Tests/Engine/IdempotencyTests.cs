@@ -6,10 +6,11 @@ namespace Router.Integration.Tests.Engine;
 
 public sealed class IdempotencyTests
 {
-    [Test]
-    public async Task The_same_message_sent_twice_is_delivered_once()
+    [TestCase("sqlite")]
+    [TestCase("inmemory")]
+    public async Task The_same_message_sent_twice_is_delivered_once(string transport)
     {
-        await using var router = await RouterFixture.StartAsync(Yaml.Orders());
+        await using var router = await RouterFixture.StartAsync(Yaml.Orders(transport: transport));
         router.Drop("inbox", "a.json", Yaml.Order("1001"));
         await router.RunOnceAsync();
         // Same content under another name and formatting: same message id, same payload hash.
@@ -27,10 +28,11 @@ public sealed class IdempotencyTests
         Assert.That(await router.DeadLettersAsync(), Is.Empty);
     }
 
-    [Test]
-    public async Task The_same_id_with_another_body_becomes_an_idempotency_conflict_and_is_not_delivered()
+    [TestCase("sqlite")]
+    [TestCase("inmemory")]
+    public async Task The_same_id_with_another_body_becomes_an_idempotency_conflict_and_is_not_delivered(string transport)
     {
-        await using var router = await RouterFixture.StartAsync(Yaml.Orders());
+        await using var router = await RouterFixture.StartAsync(Yaml.Orders(transport: transport));
         router.Drop("inbox", "a.json", Yaml.Order("1002"));
         await router.RunOnceAsync();
         router.Drop("inbox", "b.json", Yaml.Order("1002", email: "other@example.ru"));

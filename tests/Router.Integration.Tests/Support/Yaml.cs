@@ -3,9 +3,9 @@ namespace Router.Integration.Tests.Support;
 /// <summary>Small YAML configs for engine tests: an order folder → platform (sandbox) and an archive folder.</summary>
 public static class Yaml
 {
-    public const string Header = """
+    public static string Header(string transport = "sqlite") => $$"""
         router:
-          transport: { kind: sqlite }
+          transport: { kind: {{transport}} }
           storage: { kind: sqlite, path: ./data/router.db }
           defaults:
             resilience:
@@ -16,8 +16,9 @@ public static class Yaml
         """;
 
     /// <summary>Orders from ./inbox to the platform and the archive; ids are the order number and version.</summary>
-    public static string Orders(string routeExtra = "", string platformExtra = "", string endpointsExtra = "", string to = "[ platform, archive ]") => $$"""
-        {{Header}}
+    public static string Orders(string routeExtra = "", string platformExtra = "", string endpointsExtra = "", string to = "[ platform, archive ]",
+        string transport = "sqlite") => $$"""
+        {{Header(transport)}}
         endpoints:
           inbox:
             kind: folder

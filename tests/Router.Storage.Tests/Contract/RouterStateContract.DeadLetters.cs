@@ -39,6 +39,9 @@ public abstract partial class RouterStateContract
     private Task ResolveAsync(string messageId, string route, string? endpoint) =>
         CommitAsync(c => c.ResolvedDeadLetters.Add(new DeadLetterResolution(messageId, route, endpoint)));
 
+    private Task ClaimReplayAsync(long id, ReplayRecord replay) =>
+        State.Writer.CommitAsync(new StateChanges { ReplayClaims = { new ReplayClaim(id, replay) } }, Ct);
+
     private async Task<IEnumerable<string>> ListedMessageIdsAsync(DeadLetterQuery query) =>
         (await State.DeadLetters.ListAsync(query, Ct)).Select(d => d.MessageId);
 
@@ -90,7 +93,7 @@ public abstract partial class RouterStateContract
     {
         var id = await DeadLetterAsync(Failure("m-1", 0));
         var replay = new ReplayRecord(At(5), "admin", "1C is back");
-        Assert.That(await State.DeadLetters.TryMarkReplayedAsync(id, replay, Ct), Is.True);
+        await ClaimReplayAsync(id, replay);
 
         await CommitAsync(c => c.DeadLetters.Add(Failure("m-1", 6)));
 
@@ -242,13 +245,12 @@ public abstract partial class RouterStateContract
     }
 
     [Test]
-    public async Task Dead_letter_replay_marks_a_pending_one_once()
+    public async Task Dead_letter_replay_claim_marks_a_pending_one_replayed_with_the_record()
     {
         var id = await DeadLetterAsync(Failure("m-1", 0));
         var replay = new ReplayRecord(At(5), "admin", null);
 
-        Assert.That(await State.DeadLetters.TryMarkReplayedAsync(id, replay, Ct), Is.True);
-        Assert.That(await State.DeadLetters.TryMarkReplayedAsync(id, replay with { By = "other-admin" }, Ct), Is.False);
+        await ClaimReplayAsync(id, replay);
 
         var replayed = await GetDeadLetterAsync(id);
         Assert.That(replayed.Status, Is.EqualTo(DeadLetterStatus.Replayed));
@@ -256,38 +258,82 @@ public abstract partial class RouterStateContract
     }
 
     [Test]
-    public async Task Dead_letter_replay_of_an_unknown_id_is_refused()
+    public async Task Dead_letter_second_replay_claim_is_lost_and_changes_nothing()
     {
-        Assert.That(await State.DeadLetters.TryMarkReplayedAsync(404, new ReplayRecord(At(0), "admin", null), Ct), Is.False);
+        var id = await DeadLetterAsync(Failure("m-1", 0));
+        var replay = new ReplayRecord(At(5), "admin", null);
+        await ClaimReplayAsync(id, replay);
+
+        var lost = Assert.ThrowsAsync<ReplayClaimLostException>(() => ClaimReplayAsync(id, replay with { By = "other-admin" }));
+
+        Assert.That(lost!.DeadLetterId, Is.EqualTo(id));
+        var replayed = await GetDeadLetterAsync(id);
+        Assert.That(replayed.Status, Is.EqualTo(DeadLetterStatus.Replayed));
+        Assert.That(replayed.ReplayHistory, Is.EqualTo(new[] { replay }));
     }
 
     [Test]
-    public async Task Dead_letter_replays_racing_each_other_mark_it_exactly_once()
+    public void Dead_letter_replay_claim_of_an_unknown_id_is_lost()
+    {
+        var lost = Assert.ThrowsAsync<ReplayClaimLostException>(() => ClaimReplayAsync(404, new ReplayRecord(At(0), "admin", null)));
+
+        Assert.That(lost!.DeadLetterId, Is.EqualTo(404));
+    }
+
+    [Test]
+    public async Task Dead_letter_replay_claims_racing_each_other_succeed_exactly_once()
     {
         var id = await DeadLetterAsync(Failure("m-1", 0));
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
-            Task.Run(() => State.DeadLetters.TryMarkReplayedAsync(id, new ReplayRecord(At(5), $"admin-{i}", null), Ct))));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await ClaimReplayAsync(id, new ReplayRecord(At(5), $"admin-{i}", null));
+                return true;
+            }
+            catch (ReplayClaimLostException)
+            {
+                return false;
+            }
+        })));
 
-        Assert.That(outcomes.Count(marked => marked), Is.EqualTo(1));
+        Assert.That(outcomes.Count(claimed => claimed), Is.EqualTo(1));
         Assert.That((await GetDeadLetterAsync(id)).ReplayHistory, Has.Count.EqualTo(1));
     }
 
     [Test]
-    public async Task Dead_letter_replay_revert_makes_it_pending_without_that_replay()
+    public async Task Dead_letter_replay_claim_that_is_lost_rolls_back_the_rest_of_its_changes()
     {
         var id = await DeadLetterAsync(Failure("m-1", 0));
-        var kept = new ReplayRecord(At(5), "admin", "first try");
-        await State.DeadLetters.TryMarkReplayedAsync(id, kept, Ct);
+        StateChanges Replay(int minute, string by) => new()
+        {
+            ReplayClaims = { new ReplayClaim(id, new ReplayRecord(At(minute), by, null)) },
+            Journal = { new JournalEntry { At = At(minute), MessageId = "m-1", Step = JournalSteps.Replayed, Detail = by } },
+        };
+        await State.Writer.CommitAsync(Replay(5, "admin"), Ct);
+
+        Assert.ThrowsAsync<ReplayClaimLostException>(() => State.Writer.CommitAsync(Replay(6, "other-admin"), Ct));
+
+        Assert.That((await State.Journal.TraceAsync("m-1", 10, Ct)).Select(e => e.Detail), Is.EqualTo(new[] { "admin" }));
+        Assert.That((await GetDeadLetterAsync(id)).ReplayHistory.Select(r => r.By), Is.EqualTo(new[] { "admin" }));
+    }
+
+    [Test]
+    public async Task Dead_letter_failing_again_after_a_replay_can_be_claimed_again()
+    {
+        var id = await DeadLetterAsync(Failure("m-1", 0));
+        var first = new ReplayRecord(At(5), "admin", "first try");
+        await ClaimReplayAsync(id, first);
         await CommitAsync(c => c.DeadLetters.Add(Failure("m-1", 6)));
-        await State.DeadLetters.TryMarkReplayedAsync(id, new ReplayRecord(At(7), "admin", "send failed"), Ct);
+        Assert.That((await GetDeadLetterAsync(id)).Status, Is.EqualTo(DeadLetterStatus.Pending));
 
-        await State.DeadLetters.RevertReplayAsync(id, Ct);
+        var second = new ReplayRecord(At(7), "admin", "second try");
+        await ClaimReplayAsync(id, second);
 
-        var reverted = await GetDeadLetterAsync(id);
-        Assert.That(reverted.Status, Is.EqualTo(DeadLetterStatus.Pending));
-        Assert.That(reverted.ReplayHistory, Is.EqualTo(new[] { kept }));
-        Assert.That(await State.DeadLetters.TryMarkReplayedAsync(id, new ReplayRecord(At(8), "admin", null), Ct), Is.True);
+        var replayed = await GetDeadLetterAsync(id);
+        Assert.That(replayed.Status, Is.EqualTo(DeadLetterStatus.Replayed));
+        Assert.That(replayed.ReplayHistory, Is.EqualTo(new[] { first, second }));
     }
 
     [Test]
@@ -296,7 +342,7 @@ public abstract partial class RouterStateContract
         var pending = await DeadLetterAsync(Failure("m-1", 0));
         var replayed = await DeadLetterAsync(Failure("m-2", 1));
         var untouched = await DeadLetterAsync(Failure("m-3", 2));
-        await State.DeadLetters.TryMarkReplayedAsync(replayed, new ReplayRecord(At(5), "admin", null), Ct);
+        await ClaimReplayAsync(replayed, new ReplayRecord(At(5), "admin", null));
 
         Assert.That(await State.DeadLetters.ArchiveAsync([pending, replayed, 404], Ct), Is.EqualTo(2));
         Assert.That(await State.DeadLetters.ArchiveAsync([pending], Ct), Is.EqualTo(0));
@@ -313,7 +359,7 @@ public abstract partial class RouterStateContract
         Assert.That(await State.DeadLetters.HasOpenForEntityAsync("orders-to-1c", "order:2002", Ct), Is.False, "another entity");
         Assert.That(await State.DeadLetters.HasOpenForEntityAsync("payments", "order:1001", Ct), Is.False, "another route");
 
-        await State.DeadLetters.TryMarkReplayedAsync(id, new ReplayRecord(At(5), "admin", null), Ct);
+        await ClaimReplayAsync(id, new ReplayRecord(At(5), "admin", null));
         Assert.That(await State.DeadLetters.HasOpenForEntityAsync("orders-to-1c", "order:1001", Ct), Is.True, "replayed");
 
         await ResolveAsync("m-1", "orders-to-1c", "onec-http");

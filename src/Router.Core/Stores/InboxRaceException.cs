@@ -1,4 +1,4 @@
-namespace Router.Storage;
+namespace Router.Core.Stores;
 
 /// <summary>
 /// Another copy of the message recorded its inbox entry first (two consumers, or a redelivery racing the
