@@ -13,8 +13,26 @@ public sealed record RunSummary(
     IReadOnlyList<DeadLetter> NewDeadLetters,
     long DeferredWaiting)
 {
-    public int Count(string step, string? route = null, string? endpoint = null) =>
-        Journal.Count(e => e.Step == step && (route is null || e.Route == route) && (endpoint is null || e.Endpoint == endpoint));
+    private static readonly (string Step, string Label)[] RouteStageSteps =
+    [
+        (JournalSteps.Received, "received"), (JournalSteps.Transformed, "transformed"), (JournalSteps.Routed, "routed"),
+        (JournalSteps.Filtered, "filtered out"), (JournalSteps.Duplicate, "duplicate (skipped)"), (JournalSteps.Stale, "stale (skipped)"),
+        (JournalSteps.Parked, "parked"), (JournalSteps.DeadLettered, "dead-lettered"),
+    ];
+
+    private static readonly (string Step, string Label)[] LegSteps =
+    [
+        (JournalSteps.Delivered, "delivered"), (JournalSteps.Fallback, "to fallback"), (JournalSteps.Duplicate, "duplicate (skipped)"),
+        (JournalSteps.Stale, "stale (skipped)"), (JournalSteps.Failed, "failed attempts"), (JournalSteps.RetryScheduled, "redeliveries scheduled"),
+        (JournalSteps.DeadLettered, "dead-lettered"),
+    ];
+
+    /// <summary>"3 delivered, 1 dead-lettered": the non-zero counts of <paramref name="steps"/> among the matching rows.</summary>
+    private string Tally(Func<JournalEntry, bool> matches, IEnumerable<(string Step, string Label)> steps) =>
+        string.Join(", ", steps
+            .Select(s => (Count: Journal.Count(e => e.Step == s.Step && matches(e)), s.Label))
+            .Where(s => s.Count > 0)
+            .Select(s => $"{s.Count} {s.Label}"));
 
     public string Render(string configPath)
     {
@@ -51,44 +69,13 @@ public sealed record RunSummary(
         }
         foreach (var route in routes)
         {
-            var parts = new List<string>();
-            void Add(string step, string label)
-            {
-                var n = Journal.Count(e => e.Route == route && e.Endpoint is null && e.Step == step);
-                if (n > 0)
-                {
-                    parts.Add($"{n} {label}");
-                }
-            }
-            Add(JournalSteps.Received, "received");
-            Add(JournalSteps.Transformed, "transformed");
-            Add(JournalSteps.Routed, "routed");
-            Add(JournalSteps.Filtered, "filtered out");
-            Add(JournalSteps.Duplicate, "duplicate (skipped)");
-            Add(JournalSteps.Stale, "stale (skipped)");
-            Add(JournalSteps.Parked, "parked");
-            Add(JournalSteps.DeadLettered, "dead-lettered");
-            text.AppendLine($"  {route,-24} {(parts.Count == 0 ? "-" : string.Join(", ", parts))}");
+            var stage = Tally(e => e.Route == route && e.Endpoint is null, RouteStageSteps);
+            text.AppendLine($"  {route,-24} {(stage.Length == 0 ? "-" : stage)}");
             var legs = Journal.Where(e => e.Route == route && e.Endpoint is not null).Select(e => e.Endpoint!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             foreach (var leg in legs)
             {
-                var legParts = new List<string>();
-                void AddLeg(string step, string label)
-                {
-                    var n = Count(step, route, leg);
-                    if (n > 0)
-                    {
-                        legParts.Add($"{n} {label}");
-                    }
-                }
-                AddLeg(JournalSteps.Delivered, "delivered");
-                AddLeg(JournalSteps.Fallback, "to fallback");
-                AddLeg(JournalSteps.Duplicate, "duplicate (skipped)");
-                AddLeg(JournalSteps.Stale, "stale (skipped)");
-                AddLeg(JournalSteps.Failed, "failed attempts");
-                AddLeg(JournalSteps.RetryScheduled, "redeliveries scheduled");
-                AddLeg(JournalSteps.DeadLettered, "dead-lettered");
-                text.AppendLine($"    -> {leg,-20} {(legParts.Count == 0 ? "routed" : string.Join(", ", legParts))}");
+                var tally = Tally(e => e.Route == route && e.Endpoint == leg, LegSteps);
+                text.AppendLine($"    -> {leg,-20} {(tally.Length == 0 ? "routed" : tally)}");
             }
         }
         text.AppendLine();
