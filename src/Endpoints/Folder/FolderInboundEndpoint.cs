@@ -90,6 +90,10 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
             if (reading.IsSkipped)
             {
                 tally.Waiting++;
+                if (reading.SkipReason is { } reason)
+                {
+                    logger.Warning("Cannot read {File} yet ({Reason}); trying again next poll", file.FullPath, reason);
+                }
             }
             else if (reading.Message is null)
             {

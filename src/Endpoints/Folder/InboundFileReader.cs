@@ -10,13 +10,16 @@ namespace Router.Endpoints.Folder;
 /// <summary>The outcome of reading one file: a message to hand off, a rejection, or nothing yet (gone, locked).</summary>
 internal sealed record FileReading(FileObservation File, string? MessageId, InboundMessage? Message, string? ErrorCode, string? Error)
 {
+    /// <summary>Why a skipped file was not read this time, for the log (a lock is normal; a lasting I/O error is not).</summary>
+    public string? SkipReason { get; init; }
+
     public bool IsSkipped => Message is null && Error is null;
 
     public static FileReading Ready(FileObservation file, InboundMessage message) => new(file, message.FallbackMessageId, message, null, null);
 
     public static FileReading Rejected(FileObservation file, string messageId, string code, string error) => new(file, messageId, null, code, error);
 
-    public static FileReading Skipped(FileObservation file) => new(file, null, null, null, null);
+    public static FileReading Skipped(FileObservation file, string? reason = null) => new(file, null, null, null, null) { SkipReason = reason };
 }
 
 /// <summary>Reads a complete file within the size limit and builds its <see cref="InboundMessage"/>.</summary>
@@ -54,10 +57,11 @@ internal sealed class InboundFileReader
         {
             return FileReading.Skipped(file);
         }
-        catch (IOException)
+        catch (IOException e)
         {
-            // Locked by its writer: it is not complete after all; look again next poll.
-            return FileReading.Skipped(file);
+            // Locked by its writer: it is not complete after all; look again next poll. Said in the log, because a
+            // lasting I/O error (a broken share) would otherwise keep the file waiting without a word.
+            return FileReading.Skipped(file, e.Message);
         }
 
         var messageId = MessageIds.ForFile(file.Name, PayloadHash.ComputeForBytes(content));

@@ -82,6 +82,7 @@ public sealed class HttpOutboundEndpoint : IOutboundEndpoint
             Kind = PlanKind,
             Method = options.Method.Method,
             Target = options.Url.AbsoluteUri,
+            DisplayTarget = displayUrl,
             Headers = headers,
             SecretHeaders = secretHeaders,
             ContentType = contentType,

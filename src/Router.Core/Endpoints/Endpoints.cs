@@ -186,6 +186,11 @@ public sealed record DeliveryPlan
     /// <summary>URL, or the full path of the file to write.</summary>
     public required string Target { get; init; }
 
+    /// <summary>The target as it may be shown (credentials and secret query values masked); <see cref="Target"/> when null.</summary>
+    public string? DisplayTarget { get; init; }
+
+    public string ShownTarget => DisplayTarget ?? Target;
+
     public IReadOnlyDictionary<string, string> Headers { get; init; } = Envelope.EmptyHeaders;
     public IReadOnlySet<string> SecretHeaders { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
     public string? ContentType { get; init; }

@@ -23,9 +23,6 @@ public static class MessageIds
     /// <summary>The key carried by every side effect of one delivery leg; the same across retries and replays.</summary>
     public static string IdempotencyKey(string messageId, string leg) => DeterministicGuid(messageId + "\n" + leg).ToString("D");
 
-    /// <summary>Id of the message a leg sends on, derived so a redelivered route message fans out to the same ids.</summary>
-    public static string ForLeg(string messageId, string leg) => $"{messageId}|{leg}";
-
     /// <summary>A name-based GUID (RFC 9562 version 8 layout over SHA-256): stable, 36 chars, fits every partner's key limit.</summary>
     public static Guid DeterministicGuid(string name)
     {

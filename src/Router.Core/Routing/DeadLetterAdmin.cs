@@ -115,7 +115,7 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         {
             var changes = new StateChanges();
             using var scope = new RebusTransactionScope();
-            await parking.ReleaseIfClearAsync(oneWayBus, group.Key.Route, group.Key.Item2, "", changes, cancellationToken).ConfigureAwait(false);
+            await parking.ReleaseIfClearAsync(oneWayBus, group.Key.Route, group.Key.Item2, null, changes, cancellationToken).ConfigureAwait(false);
             runtime.Transport.EnlistState(scope.TransactionContext, changes);
             await scope.CompleteAsync().ConfigureAwait(false);
         }

@@ -196,10 +196,11 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
         {
             return;
         }
-        changes.ResolvedDeadLetters.Add(new DeadLetterResolution(message.Envelope.MessageId, message.RouteId, message.EndpointId));
+        var resolution = new DeadLetterResolution(message.Envelope.MessageId, message.RouteId, message.EndpointId);
+        changes.ResolvedDeadLetters.Add(resolution);
         if (message.Ordering is { } stamp)
         {
-            await parking.ReleaseIfClearAsync(bus, message.RouteId, stamp.Key, message.Envelope.MessageId, changes, cancellationToken).ConfigureAwait(false);
+            await parking.ReleaseIfClearAsync(bus, message.RouteId, stamp.Key, resolution, changes, cancellationToken).ConfigureAwait(false);
         }
     }
 

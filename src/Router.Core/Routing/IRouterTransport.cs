@@ -5,7 +5,7 @@ using Router.Core.Stores;
 namespace Router.Core.Routing;
 
 /// <summary>What the engine needs to know about the queues between routes and legs.</summary>
-public sealed record QueueBacklog(long Ready, long InFlight, long Deferred, DateTimeOffset? NextDeferredDue)
+public sealed record QueueBacklog(long Ready, long InFlight, long Deferred)
 {
     public bool IsDrained => Ready == 0 && InFlight == 0;
 }

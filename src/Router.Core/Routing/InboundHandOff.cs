@@ -22,14 +22,14 @@ public sealed class InboundHandOff(RouterRuntime runtime, IBus oneWayBus) : IInb
         var results = new HandOffResult[messages.Count];
         var now = runtime.Clock.GetUtcNow();
         var changes = new StateChanges();
+        if (routes.Count == 0)
+        {
+            Array.Fill(results, new HandOffResult(HandOffStatus.Rejected, $"no route reads from endpoint '{endpointId}'"));
+            return results;
+        }
         using var scope = new RebusTransactionScope();
         for (var i = 0; i < messages.Count; i++)
         {
-            if (routes.Count == 0)
-            {
-                results[i] = new HandOffResult(HandOffStatus.Rejected, $"no route reads from endpoint '{endpointId}'");
-                continue;
-            }
             List<(CompiledRoute Route, Envelope Envelope)> planned;
             try
             {

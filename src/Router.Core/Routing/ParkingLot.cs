@@ -11,19 +11,17 @@ namespace Router.Core.Routing;
 public sealed class ParkingLot(RouterRuntime runtime)
 {
     /// <summary>
-    /// Called when a dead letter of (<paramref name="routeId"/>, <paramref name="entityKey"/>) is resolved or archived
-    /// in this transaction: if no other open dead letter holds the entity, sends its parked messages back to the route.
+    /// Called when a dead letter of (<paramref name="routeId"/>, <paramref name="entityKey"/>) is resolved
+    /// (<paramref name="resolving"/>) or was archived (null) in this transaction: if no other open dead letter holds
+    /// the entity, sends its parked messages back to the route, oldest first, in the same transaction.
     /// </summary>
-    public async Task ReleaseIfClearAsync(IBus bus, string routeId, string entityKey, string resolvedMessageId, StateChanges changes,
+    public async Task ReleaseIfClearAsync(IBus bus, string routeId, string entityKey, DeadLetterResolution? resolving, StateChanges changes,
         CancellationToken cancellationToken)
     {
-        var open = await runtime.State.DeadLetters.ListAsync(new DeadLetterQuery
-        {
-            Route = routeId,
-            Statuses = [DeadLetterStatus.Pending, DeadLetterStatus.Replayed],
-            Limit = 10_000,
-        }, cancellationToken).ConfigureAwait(false);
-        if (open.Any(d => d.EntityKey == entityKey && d.MessageId != resolvedMessageId))
+        var held = resolving is null
+            ? await runtime.State.DeadLetters.HasOpenForEntityAsync(routeId, entityKey, cancellationToken).ConfigureAwait(false)
+            : await runtime.State.DeadLetters.HasOpenForEntityAsync(routeId, entityKey, resolving, cancellationToken).ConfigureAwait(false);
+        if (held)
         {
             return;
         }

@@ -41,10 +41,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
         if (verdict == InboxVerdict.Duplicate)
         {
             changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Duplicate, "same message id and payload seen before"));
-            if (isReplay)
-            {
-                changes.ResolvedDeadLetters.Add(new DeadLetterResolution(envelope.MessageId, route.Id, null));
-            }
+            ResolveIfReplay(changes, isReplay, envelope, route.Id);
             Log().Information("Duplicate {MessageId} on route {Route} skipped", envelope.MessageId, route.Id);
             runtime.Transport.EnlistState(context.TransactionContext, changes);
             return;
@@ -95,21 +92,22 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
 
             var outputs = route.Transform(envelope);
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var legs = new List<string>();
-            foreach (var output in outputs)
-            {
-                var scope = MessageScope.Of(output);
-                foreach (var destination in route.Destinations)
+            // Every 'when' is evaluated before anything is sent: one that fails must dead-letter the message whole,
+            // not after some legs were already on their way.
+            var deliveries = outputs
+                .SelectMany(output =>
                 {
-                    if (destination.When is { } when && !when.IsTrue(scope))
-                    {
-                        continue;
-                    }
-                    await bus.Advanced.Routing.Send(QueueNames.ForDelivery(destination.EndpointId),
-                        new DeliveryMessage(route.Id, destination.EndpointId, output, stamp)).ConfigureAwait(false);
-                    legs.Add(outputs.Count == 1 ? destination.EndpointId : $"{output.MessageId} -> {destination.EndpointId}");
-                }
+                    var scope = MessageScope.Of(output);
+                    return route.Destinations
+                        .Where(destination => destination.When is not { } when || when.IsTrue(scope))
+                        .Select(destination => new DeliveryMessage(route.Id, destination.EndpointId, output, stamp));
+                })
+                .ToList();
+            foreach (var delivery in deliveries)
+            {
+                await bus.Advanced.Routing.Send(QueueNames.ForDelivery(delivery.EndpointId), delivery).ConfigureAwait(false);
             }
+            var legs = deliveries.Select(d => outputs.Count == 1 ? d.EndpointId : $"{d.Envelope.MessageId} -> {d.EndpointId}").ToList();
             // One row for the whole route stage (what came out, where it went): the legs' own rows follow.
             changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, outputs.Count == 0 ? JournalSteps.Filtered : route.Steps.Count == 0 ? JournalSteps.Routed : JournalSteps.Transformed,
                 Describe(route, outputs, legs), elapsed));
@@ -127,13 +125,9 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
         }
 
         changes.InboxEntries.Add(new InboxEntry(inboxScope, envelope.MessageId, hash, now));
-        if (isReplay)
+        if (ResolveIfReplay(changes, isReplay, envelope, route.Id) is { } resolution && stamp is not null)
         {
-            changes.ResolvedDeadLetters.Add(new DeadLetterResolution(envelope.MessageId, route.Id, null));
-            if (stamp is not null)
-            {
-                await parking.ReleaseIfClearAsync(bus, route.Id, stamp.Key, envelope.MessageId, changes, cancellationToken).ConfigureAwait(false);
-            }
+            await parking.ReleaseIfClearAsync(bus, route.Id, stamp.Key, resolution, changes, cancellationToken).ConfigureAwait(false);
         }
         runtime.Transport.EnlistState(context.TransactionContext, changes);
     }
@@ -154,12 +148,15 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
         ["ordering-version"] = stamp.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
     };
 
-    private static void ResolveIfReplay(StateChanges changes, bool isReplay, Envelope envelope, string routeId)
+    private static DeadLetterResolution? ResolveIfReplay(StateChanges changes, bool isReplay, Envelope envelope, string routeId)
     {
-        if (isReplay)
+        if (!isReplay)
         {
-            changes.ResolvedDeadLetters.Add(new DeadLetterResolution(envelope.MessageId, routeId, null));
+            return null;
         }
+        var resolution = new DeadLetterResolution(envelope.MessageId, routeId, null);
+        changes.ResolvedDeadLetters.Add(resolution);
+        return resolution;
     }
 
     private void DeadLetter(StateChanges changes, Envelope envelope, string routeId, FailureKind kind, string code, string message,

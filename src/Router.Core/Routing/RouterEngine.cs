@@ -29,8 +29,6 @@ public sealed class RouterEngine : IAsyncDisposable
         parking = new ParkingLot(runtime);
     }
 
-    public RouterRuntime Runtime => runtime;
-
     /// <summary>How long a stop lets in-flight messages finish before cancelling them (they then go back to their queues).</summary>
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(30);
 

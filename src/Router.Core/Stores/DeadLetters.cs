@@ -99,4 +99,10 @@ public interface IDeadLetterStore
 
     /// <summary>True while the entity has a pending or replayed (not yet resolved) dead letter on this route; later messages park.</summary>
     Task<bool> HasOpenForEntityAsync(string route, string entityKey, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="HasOpenForEntityAsync(string, string, CancellationToken)"/>, not counting the dead letter that
+    /// <paramref name="except"/> resolves in the transaction being built (it still reads as open until that commits).
+    /// </summary>
+    Task<bool> HasOpenForEntityAsync(string route, string entityKey, DeadLetterResolution except, CancellationToken cancellationToken);
 }

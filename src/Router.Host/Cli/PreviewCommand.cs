@@ -70,7 +70,7 @@ public sealed class PreviewCommand : ICommandDefinition
                 skipped = p.Skipped,
                 kind = p.Plan?.Kind,
                 method = p.Plan?.Method,
-                target = p.Plan?.Target,
+                target = p.Plan?.ShownTarget,
                 headers = p.Plan is null ? null : Masked(p.Plan),
                 contentType = p.Plan?.ContentType,
                 body = p.Plan is null ? null : BodyText(p.Plan),
@@ -90,7 +90,7 @@ public sealed class PreviewCommand : ICommandDefinition
                 context.Out.WriteLine();
                 continue;
             }
-            context.Out.WriteLine(plan.Method is null ? $"{plan.Kind}: {plan.Target}" : $"{plan.Method} {plan.Target}");
+            context.Out.WriteLine(plan.Method is null ? $"{plan.Kind}: {plan.ShownTarget}" : $"{plan.Method} {plan.ShownTarget}");
             foreach (var (name, value) in Masked(plan))
             {
                 context.Out.WriteLine($"{name}: {value}");

@@ -86,7 +86,7 @@ public sealed class RunCommand : ICommandDefinition
                 logger.Information("Sandbox emulators at {Url}", sandbox.BaseAddress);
             }
             await engine.RunPollersAsync(cancellationToken);
-            logger.Information("Stopping: finishing in-flight messages (up to 60 s), returning the rest to their queues");
+            logger.Information("Stopping: finishing in-flight messages (up to {Grace}), returning the rest to their queues", engine.ShutdownGrace);
             await engine.DisposeAsync();
             logger.Information("Stopped");
             return ExitCodes.Success;

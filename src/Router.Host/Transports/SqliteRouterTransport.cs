@@ -94,8 +94,7 @@ public sealed class SqliteRouterTransport : IRouterTransport, ISqliteTransaction
         return new QueueBacklog(
             counts.Sum(c => c.Ready),
             counts.Sum(c => c.Leased),
-            counts.Sum(c => c.Deferred),
-            counts.Select(c => c.NextDueAt).Where(d => d is not null).Min());
+            counts.Sum(c => c.Deferred));
     }
 
     public async ValueTask DisposeAsync() => await database.DisposeAsync().ConfigureAwait(false);

@@ -91,14 +91,25 @@ internal sealed class SqliteDeadLetterStore(SqliteDatabase database, TimeProvide
     }
 
     public Task<bool> HasOpenForEntityAsync(string route, string entityKey, CancellationToken cancellationToken) =>
+        OpenForEntityAsync(route, entityKey, null, cancellationToken);
+
+    public Task<bool> HasOpenForEntityAsync(string route, string entityKey, DeadLetterResolution except, CancellationToken cancellationToken) =>
+        OpenForEntityAsync(route, entityKey, except, cancellationToken);
+
+    private Task<bool> OpenForEntityAsync(string route, string entityKey, DeadLetterResolution? except, CancellationToken cancellationToken) =>
         database.ReadAsync(async (connection, ct) =>
         {
             // Worded like the partial index ix_state_dead_letters_open_entity so the planner can use it.
-            await using var exists = SqliteCommands.Create(connection, null,
-                    "SELECT EXISTS (SELECT 1 FROM state_dead_letters WHERE route = $route AND entity_key = $entity_key " +
-                    $"AND status IN {SqliteDeadLetterRows.OpenStatuses})")
+            var sql = "SELECT EXISTS (SELECT 1 FROM state_dead_letters WHERE route = $route AND entity_key = $entity_key " +
+                      $"AND status IN {SqliteDeadLetterRows.OpenStatuses}" +
+                      (except is null ? "" : " AND NOT (message_id = $except_message AND endpoint IS $except_endpoint)") + ")";
+            await using var exists = SqliteCommands.Create(connection, null, sql)
                 .With("$route", route)
                 .With("$entity_key", entityKey);
+            if (except is not null)
+            {
+                exists.With("$except_message", except.MessageId).With("$except_endpoint", except.Endpoint);
+            }
             return await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is 1L;
         }, cancellationToken);
 

@@ -95,6 +95,11 @@ internal sealed class ReceivedMessageTransaction
         }
         catch
         {
+            // Put the sends back: should the commit run again, the received row must not go without them.
+            foreach (var message in outgoing)
+            {
+                stashed.Enqueue(message);
+            }
             Volatile.Write(ref state, Pending);
             throw;
         }

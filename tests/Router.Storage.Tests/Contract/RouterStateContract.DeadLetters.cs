@@ -375,4 +375,17 @@ public abstract partial class RouterStateContract
 
         Assert.That(await State.DeadLetters.HasOpenForEntityAsync("orders-to-1c", "order:1001", Ct), Is.False);
     }
+
+    [Test]
+    public async Task The_dead_letter_being_resolved_does_not_count_but_another_leg_of_the_same_message_does()
+    {
+        await DeadLetterAsync(Failure("m-1", 0, endpoint: "onec-http", entityKey: "order:1001"));
+        var resolving = new DeadLetterResolution("m-1", "orders-to-1c", "onec-http");
+        Assert.That(await State.DeadLetters.HasOpenForEntityAsync("orders-to-1c", "order:1001", resolving, Ct), Is.False, "only the one being resolved");
+
+        await DeadLetterAsync(Failure("m-1", 1, endpoint: "sms", entityKey: "order:1001"));
+        Assert.That(await State.DeadLetters.HasOpenForEntityAsync("orders-to-1c", "order:1001", resolving, Ct), Is.True, "the sms leg still holds it");
+        Assert.That(await State.DeadLetters.HasOpenForEntityAsync("orders-to-1c", "order:1001", new DeadLetterResolution("m-1", "orders-to-1c", null), Ct),
+            Is.True, "the route stage is another leg");
+    }
 }

@@ -16,8 +16,6 @@ public sealed class InMemoryRouterTransport(IRouterState state) : IRouterTranspo
 
     public string Name => "in-memory";
 
-    public InMemNetwork Network => network;
-
     public void ConfigureReceiver(StandardConfigurer<ITransport> configurer, string queueName, int parallelism) =>
         configurer.UseInMemoryTransport(network, queueName, registerSubscriptionStorage: false);
 
@@ -39,7 +37,7 @@ public sealed class InMemoryRouterTransport(IRouterState state) : IRouterTranspo
     }
 
     public Task<QueueBacklog> GetBacklogAsync(IReadOnlyCollection<string> queueNames, CancellationToken cancellationToken) =>
-        Task.FromResult(new QueueBacklog(queueNames.Sum(q => (long)network.GetCount(q)), 0, 0, null));
+        Task.FromResult(new QueueBacklog(queueNames.Sum(q => (long)network.GetCount(q)), 0, 0));
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }
