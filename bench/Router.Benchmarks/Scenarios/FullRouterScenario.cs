@@ -81,7 +81,7 @@ public sealed class FullRouterScenario : IBenchmarkScenario
         await engine.WaitUntilDrainedAsync(TimeSpan.FromMinutes(1), cancellationToken);
         await engine.DisposeAsync();
 
-        var journal = await runtime.State.Journal.SinceAsync(startedAt, 10_000_000, cancellationToken);
+        var journal = await runtime.State.Journal.SinceAsync(startedAt, null, 10_000_000, cancellationToken);
         var latencies = Latencies(journal);
         return new BenchmarkResult(Name, settings.Durability, settings.MessageCount, elapsed, settings.MessageCount / elapsed.TotalSeconds,
             Percentile(latencies, 0.5), Percentile(latencies, 0.99), "hand-off → delivered", cpuPercent,

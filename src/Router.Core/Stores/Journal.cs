@@ -38,6 +38,8 @@ public sealed record JournalEntry
     public double? DurationMs { get; init; }
 }
 
+public sealed record JournalCount(string? Route, string? Endpoint, string Step, long Count);
+
 public interface IJournalStore
 {
     Task AppendAsync(IReadOnlyCollection<JournalEntry> entries, CancellationToken cancellationToken);
@@ -45,6 +47,9 @@ public interface IJournalStore
     /// <summary>Every entry whose message id, correlation id or entity key equals <paramref name="id"/>, oldest first.</summary>
     Task<IReadOnlyList<JournalEntry>> TraceAsync(string id, int limit, CancellationToken cancellationToken);
 
-    /// <summary>Entries written at or after <paramref name="since"/> (the <c>run --once</c> summary reads these).</summary>
-    Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken);
+    /// <summary>Entries written at or after <paramref name="since"/>, oldest first; only of <paramref name="step"/> when given.</summary>
+    Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, string? step, int limit, CancellationToken cancellationToken);
+
+    /// <summary>How many entries of each (route, endpoint, step) were written at or after <paramref name="since"/>: the <c>run --once</c> summary.</summary>
+    Task<IReadOnlyList<JournalCount>> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken);
 }

@@ -69,7 +69,7 @@ public sealed class RunCommand : ICommandDefinition
                         drained,
                         elapsedSeconds = summary.Elapsed.TotalSeconds,
                         polls = summary.Polls,
-                        steps = summary.Journal.GroupBy(e => e.Step).ToDictionary(g => g.Key, g => g.Count()),
+                        steps = summary.Counts.GroupBy(c => c.Step).ToDictionary(g => g.Key, g => g.Sum(c => c.Count)),
                         deadLetters = summary.NewDeadLetters.Select(d => new { id = d.Id, route = d.Route, endpoint = d.Endpoint, errorCode = d.ErrorCode, errorMessage = d.ErrorMessage, messageId = d.MessageId }),
                         deferredWaiting = summary.DeferredWaiting,
                     });
@@ -100,10 +100,11 @@ public sealed class RunCommand : ICommandDefinition
     private static async Task<RunSummary> SummariseAsync(RouterRuntime runtime, IReadOnlyDictionary<string, PollResult> polls, bool drained,
         DateTimeOffset started, TimeSpan elapsed, CancellationToken cancellationToken)
     {
-        var journal = await runtime.State.Journal.SinceAsync(started, 1_000_000, cancellationToken);
-        var deadLetters = await runtime.State.DeadLetters.ListAsync(new DeadLetterQuery { Since = started, Limit = 10_000 }, cancellationToken);
+        var counts = await runtime.State.Journal.CountSinceAsync(started, cancellationToken);
+        var rejections = await runtime.State.Journal.SinceAsync(started, JournalSteps.Rejected, 50, cancellationToken);
+        var deadLetters = await runtime.State.DeadLetters.ListAsync(new DeadLetterQuery { Since = started, Limit = 50 }, cancellationToken);
         var backlog = await runtime.Transport.GetBacklogAsync(runtime.AllQueues, cancellationToken);
-        return new RunSummary(elapsed, drained, polls, journal, deadLetters, backlog.Deferred);
+        return new RunSummary(elapsed, drained, polls, counts, rejections, deadLetters, backlog.Deferred);
     }
 
     private static TimeSpan Duration(string text, string option) =>

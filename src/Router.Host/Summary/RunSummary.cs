@@ -9,7 +9,8 @@ public sealed record RunSummary(
     TimeSpan Elapsed,
     bool Drained,
     IReadOnlyDictionary<string, PollResult> Polls,
-    IReadOnlyList<JournalEntry> Journal,
+    IReadOnlyList<JournalCount> Counts,
+    IReadOnlyList<JournalEntry> Rejections,
     IReadOnlyList<DeadLetter> NewDeadLetters,
     long DeferredWaiting)
 {
@@ -28,9 +29,9 @@ public sealed record RunSummary(
     ];
 
     /// <summary>"3 delivered, 1 dead-lettered": the non-zero counts of <paramref name="steps"/> among the matching rows.</summary>
-    private string Tally(Func<JournalEntry, bool> matches, IEnumerable<(string Step, string Label)> steps) =>
+    private string Tally(Func<JournalCount, bool> matches, IEnumerable<(string Step, string Label)> steps) =>
         string.Join(", ", steps
-            .Select(s => (Count: Journal.Count(e => e.Step == s.Step && matches(e)), s.Label))
+            .Select(s => (Count: Counts.Where(c => c.Step == s.Step && matches(c)).Sum(c => c.Count), s.Label))
             .Where(s => s.Count > 0)
             .Select(s => $"{s.Count} {s.Label}"));
 
@@ -57,11 +58,11 @@ public sealed record RunSummary(
             }
             text.AppendLine();
         }
-        foreach (var rejected in Journal.Where(e => e.Step == JournalSteps.Rejected))
+        foreach (var rejected in Rejections)
         {
             text.AppendLine($"    rejected: {rejected.Detail}");
         }
-        var routes = Journal.Where(e => e.Route is not null).Select(e => e.Route!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var routes = Counts.Where(c => c.Route is not null).Select(c => c.Route!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (routes.Count > 0)
         {
             text.AppendLine();
@@ -71,7 +72,7 @@ public sealed record RunSummary(
         {
             var stage = Tally(e => e.Route == route && e.Endpoint is null, RouteStageSteps);
             text.AppendLine($"  {route,-24} {(stage.Length == 0 ? "-" : stage)}");
-            var legs = Journal.Where(e => e.Route == route && e.Endpoint is not null).Select(e => e.Endpoint!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var legs = Counts.Where(c => c.Route == route && c.Endpoint is not null).Select(c => c.Endpoint!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             foreach (var leg in legs)
             {
                 var tally = Tally(e => e.Route == route && e.Endpoint == leg, LegSteps);
@@ -85,7 +86,11 @@ public sealed record RunSummary(
         }
         else
         {
-            text.AppendLine($"Failures: {NewDeadLetters.Count} dead letter(s)");
+            // The store gave the newest few; the journal knows how many there were in all.
+            var total = Math.Max(NewDeadLetters.Count, Counts.Where(c => c.Step == JournalSteps.DeadLettered).Sum(c => c.Count));
+            text.AppendLine(total > NewDeadLetters.Count
+                ? $"Failures: {total} dead-lettered; the latest {NewDeadLetters.Count}:"
+                : $"Failures: {total} dead letter(s)");
             foreach (var dead in NewDeadLetters.OrderBy(d => d.Id))
             {
                 var leg = dead.Endpoint is null ? $"{dead.Route} (route stage)" : $"{dead.Route} -> {dead.Endpoint}";

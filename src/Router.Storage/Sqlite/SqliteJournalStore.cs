@@ -28,13 +28,30 @@ internal sealed class SqliteJournalStore(SqliteDatabase database) : IJournalStor
             return await SqliteJournalRows.ReadAllAsync(select, ct).ConfigureAwait(false);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, string? step, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync(async (connection, ct) =>
         {
             await using var select = SqliteCommands.Create(connection, null,
-                    $"SELECT {SqliteJournalRows.Columns} FROM state_journal WHERE at >= $since ORDER BY at, id LIMIT $limit")
+                    $"SELECT {SqliteJournalRows.Columns} FROM state_journal WHERE at >= $since AND ($step IS NULL OR step = $step) ORDER BY at, id LIMIT $limit")
                 .With("$since", SqliteTime.ToText(since))
+                .With("$step", step)
                 .With("$limit", limit);
             return await SqliteJournalRows.ReadAllAsync(select, ct).ConfigureAwait(false);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<JournalCount>> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        database.ReadAsync(async (connection, ct) =>
+        {
+            await using var select = SqliteCommands.Create(connection, null,
+                    "SELECT route, endpoint, step, COUNT(*) FROM state_journal WHERE at >= $since GROUP BY route, endpoint, step")
+                .With("$since", SqliteTime.ToText(since));
+            var counts = new List<JournalCount>();
+            await using var reader = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                counts.Add(new JournalCount(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+                    reader.GetString(2), reader.GetInt64(3)));
+            }
+            return (IReadOnlyList<JournalCount>)counts;
         }, cancellationToken);
 }

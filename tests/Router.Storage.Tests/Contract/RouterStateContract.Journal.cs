@@ -105,8 +105,23 @@ public abstract partial class RouterStateContract
     {
         await AppendTwoOrderMessagesAndAnUnrelatedOneAsync();
 
-        var recent = await State.Journal.SinceAsync(At(2), 100, Ct);
+        var recent = await State.Journal.SinceAsync(At(2), null, 100, Ct);
 
         Assert.That(recent.Select(e => e.At), Is.EqualTo(new[] { At(2), At(3), At(4) }));
+        var received = await State.Journal.SinceAsync(At(0), JournalSteps.Received, 100, Ct);
+        Assert.That(received.Select(e => e.MessageId), Is.EqualTo(new[] { "m-1", "m-3", "m-2" }));
+    }
+
+    [Test]
+    public async Task Journal_counts_steps_since_a_time()
+    {
+        await AppendTwoOrderMessagesAndAnUnrelatedOneAsync();
+
+        var counts = await State.Journal.CountSinceAsync(At(1), Ct);
+
+        Assert.That(counts.Where(c => c.Step == JournalSteps.Received).Sum(c => c.Count), Is.EqualTo(2));
+        Assert.That(counts.Where(c => c.Step == JournalSteps.Transformed).Sum(c => c.Count), Is.EqualTo(1));
+        Assert.That(counts.Where(c => c.Step == JournalSteps.Delivered).Sum(c => c.Count), Is.EqualTo(1));
+        Assert.That(counts.Sum(c => c.Count), Is.EqualTo(4));
     }
 }

@@ -30,6 +30,11 @@ internal sealed class RecordingJournalStore : IJournalStore
         Task.FromResult<IReadOnlyList<JournalEntry>>(
             [.. batches.SelectMany(b => b).Where(e => e.MessageId == id || e.CorrelationId == id || e.EntityKey == id).OrderBy(e => e.At).Take(limit)]);
 
-    public Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<JournalEntry>>([.. batches.SelectMany(b => b).Where(e => e.At >= since).OrderBy(e => e.At).Take(limit)]);
+    public Task<IReadOnlyList<JournalEntry>> SinceAsync(DateTimeOffset since, string? step, int limit, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JournalEntry>>(
+            [.. batches.SelectMany(b => b).Where(e => e.At >= since && (step is null || e.Step == step)).OrderBy(e => e.At).Take(limit)]);
+
+    public Task<IReadOnlyList<JournalCount>> CountSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<JournalCount>>(
+            [.. batches.SelectMany(b => b).Where(e => e.At >= since).GroupBy(e => (e.Route, e.Endpoint, e.Step)).Select(g => new JournalCount(g.Key.Route, g.Key.Endpoint, g.Key.Step, g.Count()))]);
 }
