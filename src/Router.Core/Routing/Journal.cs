@@ -4,7 +4,7 @@ using Router.Core.Stores;
 namespace Router.Core.Routing;
 
 /// <summary>Builds journal rows with the fields every step shares, so stages only say what happened.</summary>
-internal static class Journal
+public static class Journal
 {
     public static JournalEntry Entry(DateTimeOffset at, Envelope envelope, string? route, string? endpoint, string step,
         string? detail = null, double? durationMs = null) => new()

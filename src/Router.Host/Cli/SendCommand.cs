@@ -53,16 +53,7 @@ public sealed class SendCommand : ICommandDefinition
             envelope = envelope with { MessageId = id, CorrelationId = envelope.CorrelationId == envelope.MessageId ? id : envelope.CorrelationId };
         }
         var changes = new StateChanges();
-        changes.Journal.Add(new JournalEntry
-        {
-            At = context.Clock.GetUtcNow(),
-            MessageId = envelope.MessageId,
-            CorrelationId = envelope.EffectiveCorrelationId,
-            EntityKey = envelope.EntityKey,
-            Route = routeId,
-            Step = JournalSteps.Received,
-            Detail = $"router send {input.Path}",
-        });
+        changes.Journal.Add(Journal.Entry(context.Clock.GetUtcNow(), envelope, routeId, null, JournalSteps.Received, $"router send {input.Path}"));
         using (var scope = new RebusTransactionScope())
         {
             await engine.OneWayBus.Advanced.Routing.Send(route.Queue, new RouteMessage(routeId, envelope));
