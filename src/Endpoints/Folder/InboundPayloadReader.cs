@@ -9,7 +9,7 @@ using Router.Endpoints.Shared;
 namespace Router.Endpoints.Folder;
 
 /// <summary>Turns a file's bytes into a payload according to the endpoint's <c>format</c> and <c>encoding</c>.</summary>
-internal sealed partial class InboundPayloadReader
+public sealed partial class InboundPayloadReader
 {
     private readonly InboundFileFormat format;
     private readonly Encoding encoding;

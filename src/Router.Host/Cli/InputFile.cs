@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Router.Core.Endpoints;
 using Router.Core.Messages;
+using Router.Endpoints.Folder;
+using Router.Endpoints.Shared;
 
 namespace Router.Host.Cli;
 
@@ -23,23 +25,21 @@ public sealed record InputFile(string Path, Envelope? Envelope, InboundMessage M
             throw new UsageException($"{path}: {info.Length} bytes is over the limit of {maxSize} bytes (router.limits.maxMessageSize)");
         }
         var bytes = File.ReadAllBytes(path);
-        string text;
-        try
+        var format = System.IO.Path.GetExtension(path).ToLowerInvariant() switch
         {
-            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes).TrimStart('\uFEFF');
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new UsageException($"{path}: not valid UTF-8 at byte {e.Index}");
-        }
+            ".xml" => InboundFileFormat.Xml,
+            ".txt" or ".csv" => InboundFileFormat.Text,
+            _ => InboundFileFormat.Json,
+        };
         JsonElement json;
         try
         {
-            json = RouterJson.ParseElement(text);
+            // The folder endpoint's own reader: a file reads here exactly as it would from an inbox (.xml and .txt as { fileName, text }).
+            json = new InboundPayloadReader(format, TextEncodings.Strict(TextEncodings.Utf8)).Read(System.IO.Path.GetFileName(path), bytes);
         }
-        catch (JsonException e)
+        catch (InboundFileRejection e)
         {
-            throw new UsageException($"{path}: invalid JSON at line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1}: {e.Message}");
+            throw new UsageException(e.Message.StartsWith(System.IO.Path.GetFileName(path), StringComparison.Ordinal) ? $"{System.IO.Path.GetDirectoryName(path)}/{e.Message}" : $"{path}: {e.Message}");
         }
         var name = System.IO.Path.GetFileName(path);
         Envelope? envelope = null;

@@ -8,5 +8,6 @@ public static class BuiltInComponents
 {
     public static EndpointKindRegistry EndpointKinds() => new([.. Router.Endpoints.GenericEndpoints.All]);
 
-    public static TransformerRegistry Transformers() => new([.. Router.Transformers.GenericTransformers.All]);
+    public static TransformerRegistry Transformers() =>
+        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);
 }
