@@ -41,7 +41,7 @@ public sealed class AdminVerbTests
         var broken = await Support.Cli.RunAsync("preview", "--route", "orders-to-platform", "--config", config,
             "--input", Path.Combine(RepositoryPaths.Config, "samples", "orders", "08-broken-export.json"));
         Assert.That(broken.ExitCode, Is.EqualTo(2), broken.ToString());
-        Assert.That(broken.Error, Does.Contain("invalid JSON at line 5"));
+        Assert.That(broken.Error, Does.Contain("malformed JSON at line 5"));
     }
 
     [Test]

@@ -23,7 +23,7 @@ public sealed class CommerceMLRouteTests
                 to: [ products ]
             """;
         await using var router = await RouterFixture.StartAsync(yaml);
-        var fixture = Path.Combine(RepositoryPaths.Root, "..", "shared", "fixtures", "commerceml", "04_carono_import_2.07.xml");
+        var fixture = Path.Combine(RepositoryPaths.Shared, "fixtures", "commerceml", "04_carono_import_2.07.xml");
         Directory.CreateDirectory(router.Path("from-1c"));
         File.Copy(fixture, router.Path("from-1c", "import.xml"));
 

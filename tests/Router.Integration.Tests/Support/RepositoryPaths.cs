@@ -7,6 +7,10 @@ public static class RepositoryPaths
 
     public static string Config => Path.Combine(Root, "config");
 
+    /// <summary>The project's shared folder (fixtures, references): beside the repository in CI, under /work in a session.</summary>
+    public static string Shared { get; } = new[] { Path.GetFullPath(Path.Combine(Root, "..", "shared")), "/work/shared" }
+        .FirstOrDefault(Directory.Exists) ?? throw new InvalidOperationException("cannot find the shared folder beside " + Root);
+
     /// <summary>The router CLI as built next to the tests (the test project references the host).</summary>
     public static string RouterDll => Path.Combine(AppContext.BaseDirectory, "router.dll");
 
