@@ -74,7 +74,7 @@ public sealed class DlqCommand : ICommandDefinition
         var query = Query(context) with { Limit = context.Parse.GetValue(Limit) };
         if (context.Parse.GetValue(Group))
         {
-            var groups = await session.Runtime.State.DeadLetters.GroupAsync(query, cancellationToken);
+            var groups = await session.State.DeadLetters.GroupAsync(query, cancellationToken);
             if (context.Json)
             {
                 context.WriteJson(groups);
@@ -87,7 +87,7 @@ public sealed class DlqCommand : ICommandDefinition
             }
             return ExitCodes.Success;
         }
-        var deadLetters = await session.Runtime.State.DeadLetters.ListAsync(query, cancellationToken);
+        var deadLetters = await session.State.DeadLetters.ListAsync(query, cancellationToken);
         if (context.Json)
         {
             context.WriteJson(deadLetters.Select(Summary));
@@ -111,7 +111,7 @@ public sealed class DlqCommand : ICommandDefinition
     {
         await using var session = await AdminSession.OpenAsync(context, startClient: false, cancellationToken);
         var id = context.Parse.GetValue(Id);
-        var dead = await session.Runtime.State.DeadLetters.GetAsync(id, cancellationToken) ?? throw new UsageException($"no dead letter {id}");
+        var dead = await session.State.DeadLetters.GetAsync(id, cancellationToken) ?? throw new UsageException($"no dead letter {id}");
         if (context.Json)
         {
             context.WriteJson(Full(dead));
@@ -175,7 +175,7 @@ public sealed class DlqCommand : ICommandDefinition
         }
         if (ids.Length > 0)
         {
-            var found = await session.Runtime.State.DeadLetters.ListAsync(Query(context, ids), cancellationToken);
+            var found = await session.State.DeadLetters.ListAsync(Query(context, ids), cancellationToken);
             var missing = ids.Except(found.Select(d => d.Id)).ToList();
             if (missing.Count > 0)
             {
@@ -184,7 +184,7 @@ public sealed class DlqCommand : ICommandDefinition
             return found.OrderBy(d => d.Id).ToList();
         }
         // Oldest first, so replays reach the destination in the order they first failed.
-        var matching = await session.Runtime.State.DeadLetters.ListAsync(Query(context) with { Limit = 100_000 }, cancellationToken);
+        var matching = await session.State.DeadLetters.ListAsync(Query(context) with { Limit = 100_000 }, cancellationToken);
         return matching.OrderBy(d => d.Id).ToList();
     }
 
@@ -285,30 +285,50 @@ public sealed class DlqCommand : ICommandDefinition
 /// <summary>A runtime (and, when sending, a one-way client) for admin verbs that do not receive messages.</summary>
 public sealed class AdminSession : IAsyncDisposable
 {
-    private AdminSession(RouterRuntime runtime, RouterEngine engine)
+    private readonly RouterRuntime? runtime;
+    private readonly RouterEngine? engine;
+
+    private AdminSession(IRouterState state, RouterRuntime? runtime, RouterEngine? engine)
     {
-        Runtime = runtime;
-        Engine = engine;
+        State = state;
+        this.runtime = runtime;
+        this.engine = engine;
     }
 
-    public RouterRuntime Runtime { get; }
-    public RouterEngine Engine { get; }
+    public IRouterState State { get; }
 
+    public RouterEngine Engine => engine ?? throw new InvalidOperationException("this session was opened to read only");
+
+    /// <summary>
+    /// Reading verbs (list, show, trace) open only the state; verbs that send (replay, delete) build the runtime and a
+    /// one-way client, since they need the routes, the endpoints and the transport.
+    /// </summary>
     public static async Task<AdminSession> OpenAsync(CliContext context, bool startClient, CancellationToken cancellationToken)
     {
         var config = context.LoadConfig();
+        if (!startClient)
+        {
+            return new AdminSession(await RouterRuntimeFactory.OpenStateAsync(config, cancellationToken), null, null);
+        }
         var runtime = await RouterRuntimeFactory.CreateAsync(config, context.Logger(config, quietByDefault: true), context.FileSystem, context.Clock, cancellationToken);
         var engine = new RouterEngine(runtime);
-        if (startClient)
-        {
-            engine.StartClient();
-        }
-        return new AdminSession(runtime, engine);
+        engine.StartClient();
+        return new AdminSession(runtime.State, runtime, engine);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Engine.DisposeAsync();
-        await Runtime.DisposeAsync();
+        if (engine is not null)
+        {
+            await engine.DisposeAsync();
+        }
+        if (runtime is not null)
+        {
+            await runtime.DisposeAsync();
+        }
+        else
+        {
+            await State.DisposeAsync();
+        }
     }
 }

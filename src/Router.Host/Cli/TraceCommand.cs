@@ -19,7 +19,7 @@ public sealed class TraceCommand : ICommandDefinition
     {
         await using var session = await AdminSession.OpenAsync(context, startClient: false, cancellationToken);
         var id = context.Parse.GetValue(Id)!;
-        var entries = await session.Runtime.State.Journal.TraceAsync(id, context.Parse.GetValue(Limit), cancellationToken);
+        var entries = await session.State.Journal.TraceAsync(id, context.Parse.GetValue(Limit), cancellationToken);
         if (context.Json)
         {
             context.WriteJson(entries);

@@ -90,13 +90,19 @@ public static class RouterRuntimeFactory
         };
     }
 
+    /// <summary>The state alone (it owns its database), for verbs that only read it: no routes, endpoints or transport are built.</summary>
+    public static async Task<IRouterState> OpenStateAsync(RouterConfig config, CancellationToken cancellationToken)
+    {
+        RequireSqliteStorage(config);
+        var state = SqliteRouterState.Open(Resolve(config, config.Router.Storage.Path), config.Router.Transport.Durability == Durability.Full);
+        await state.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        return state;
+    }
+
     private static async Task<(IRouterState State, IRouterTransport Transport)> OpenStorageAsync(RouterConfig config, CancellationToken cancellationToken)
     {
         var settings = config.Router;
-        if (settings.Storage.Kind != "sqlite")
-        {
-            throw new NotSupportedException($"storage kind '{settings.Storage.Kind}' is not available in this build; use 'sqlite'");
-        }
+        RequireSqliteStorage(config);
         var statePath = Resolve(config, settings.Storage.Path);
         var transportPath = settings.Transport.Path is { } p ? Resolve(config, p) : statePath;
         var database = SqliteDatabase.Open(new SqliteDatabaseOptions
@@ -114,6 +120,14 @@ public static class RouterRuntimeFactory
             var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite' or 'inmemory'"),
         };
         return (state, transport);
+    }
+
+    private static void RequireSqliteStorage(RouterConfig config)
+    {
+        if (config.Router.Storage.Kind != "sqlite")
+        {
+            throw new NotSupportedException($"storage kind '{config.Router.Storage.Kind}' is not available in this build; use 'sqlite'");
+        }
     }
 
     public static string Resolve(RouterConfig config, string path) =>
