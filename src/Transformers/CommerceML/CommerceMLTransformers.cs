@@ -9,5 +9,7 @@ public static class CommerceMLTransformers
     [
         new CommerceMLCatalogTransformerFactory(),
         new CommerceMLOffersTransformerFactory(),
+        new Orders.CommerceMLOrderStatusTransformerFactory(),
+        new Orders.CommerceMLOrderTransformerFactory(),
     ];
 }
