@@ -90,7 +90,7 @@ public sealed class DlqCommand : ICommandDefinition
         var deadLetters = await session.State.DeadLetters.ListAsync(query, cancellationToken);
         if (context.Json)
         {
-            context.WriteJson(deadLetters.Select(Summary));
+            context.WriteJson(deadLetters.Select(d => DeadLetterView.Of(d, full: false)));
             return ExitCodes.Success;
         }
         if (deadLetters.Count == 0)
@@ -114,7 +114,7 @@ public sealed class DlqCommand : ICommandDefinition
         var dead = await session.State.DeadLetters.GetAsync(id, cancellationToken) ?? throw new UsageException($"no dead letter {id}");
         if (context.Json)
         {
-            context.WriteJson(Full(dead));
+            context.WriteJson(DeadLetterView.Of(dead, full: true));
             return ExitCodes.Success;
         }
         var o = context.Out;
@@ -234,46 +234,23 @@ public sealed class DlqCommand : ICommandDefinition
         return ExitCodes.Success;
     }
 
-    private static object Summary(DeadLetter d) => new
+    /// <summary>
+    /// One JSON shape for <c>dlq list</c> and <c>dlq show</c>: the list leaves the details out (null, so not written),
+    /// show fills them in.
+    /// </summary>
+    private sealed record DeadLetterView(
+        long Id, string Status, string MessageId, string? CorrelationId, string? EntityKey, string? MessageType, string Route, string Stage,
+        string? Endpoint, string ErrorKind, string ErrorCode, string ErrorMessage, string? ErrorDetails, int Attempts,
+        DateTimeOffset FirstFailedAt, DateTimeOffset LastFailedAt, string Fingerprint,
+        IReadOnlyDictionary<string, string>? Facts, IReadOnlyList<ReplayRecord>? ReplayHistory, System.Text.Json.JsonElement? Envelope)
     {
-        id = d.Id,
-        status = d.Status.ToString().ToLowerInvariant(),
-        messageId = d.MessageId,
-        route = d.Route,
-        stage = d.Stage.ToString().ToLowerInvariant(),
-        endpoint = d.Endpoint,
-        errorKind = d.ErrorKind,
-        errorCode = d.ErrorCode,
-        errorMessage = d.ErrorMessage,
-        attempts = d.Attempts,
-        firstFailedAt = d.FirstFailedAt,
-        lastFailedAt = d.LastFailedAt,
-        fingerprint = d.Fingerprint,
-    };
-
-    private static object Full(DeadLetter d) => new
-    {
-        id = d.Id,
-        status = d.Status.ToString().ToLowerInvariant(),
-        messageId = d.MessageId,
-        correlationId = d.CorrelationId,
-        entityKey = d.EntityKey,
-        messageType = d.MessageType,
-        route = d.Route,
-        stage = d.Stage.ToString().ToLowerInvariant(),
-        endpoint = d.Endpoint,
-        errorKind = d.ErrorKind,
-        errorCode = d.ErrorCode,
-        errorMessage = d.ErrorMessage,
-        errorDetails = d.ErrorDetails,
-        attempts = d.Attempts,
-        firstFailedAt = d.FirstFailedAt,
-        lastFailedAt = d.LastFailedAt,
-        fingerprint = d.Fingerprint,
-        facts = d.Facts,
-        replayHistory = d.ReplayHistory,
-        envelope = RouterJson.ParseElement(d.EnvelopeJson),
-    };
+        public static DeadLetterView Of(DeadLetter d, bool full) => new(
+            d.Id, d.Status.ToString().ToLowerInvariant(), d.MessageId,
+            full ? d.CorrelationId : null, full ? d.EntityKey : null, full ? d.MessageType : null,
+            d.Route, d.Stage.ToString().ToLowerInvariant(), d.Endpoint, d.ErrorKind, d.ErrorCode, d.ErrorMessage,
+            full ? d.ErrorDetails : null, d.Attempts, d.FirstFailedAt, d.LastFailedAt, d.Fingerprint,
+            full ? d.Facts : null, full ? d.ReplayHistory : null, full ? RouterJson.ParseElement(d.EnvelopeJson) : null);
+    }
 
     internal static string Shorten(string text, int length)
     {
