@@ -3,25 +3,24 @@ using Router.Core.Canonical;
 
 namespace Router.Transformers.CommerceML;
 
-/// <summary>What an import file held: its products in file order and whether the Каталог is a full export.</summary>
-internal sealed record CatalogImport(IReadOnlyList<Product> Products, bool FullCatalog);
+/// <summary>One Товар of an import file and whether its Каталог is a full export.</summary>
+internal readonly record struct CatalogItem(Product Product, bool FullCatalog);
 
 /// <summary>
-/// Reads an import file forward-only. CommerceML puts the Классификатор before the Каталог, so every reference a Товар
-/// makes is known by the time it is read; only one Группа, Свойство or Товар is held as a tree at a time.
+/// Reads an import file forward-only and lazily. CommerceML puts the Классификатор before the Каталог, so every
+/// reference a Товар makes is known by the time it is read; only one Группа, Свойство or Товар is held as a tree at a
+/// time, and a product is handed out before the next is read, so memory does not grow with the file.
 /// </summary>
 internal static class CatalogImportReader
 {
-    public static CatalogImport Read(CommerceMLInput input, long maxCharacters) => CommerceXml.Guard(input.FileName, () =>
+    public static IEnumerable<CatalogItem> Read(TextReader text, string fileName, long maxCharacters)
     {
         var classifier = new Classifier();
-        var products = new List<Product>();
-        // A file without a Каталог (a classifier-only file) replaces nothing, so it does not count as full.
-        bool? full = null;
+        var full = false;
         var path = new ElementPath();
 
-        using var reader = CommerceXml.Open(input.Text, maxCharacters);
-        while (reader.Read())
+        using var reader = CommerceXml.Guard(fileName, (text, maxCharacters), static s => CommerceXml.Open(s.text, s.maxCharacters));
+        while (CommerceXml.Guard(fileName, reader, static r => r.Read()))
         {
             if (reader.NodeType != XmlNodeType.Element)
             {
@@ -32,20 +31,22 @@ internal static class CatalogImportReader
             {
                 // Nested groups are read with their top-level group, which knows the parent.
                 case "Группа" when path.IsUnder("Классификатор", "Группы"):
-                    classifier.AddGroup(CommerceXml.LoadElement(reader));
+                    classifier.AddGroup(LoadElement(fileName, reader));
                     break;
                 case "Свойство" when path.IsUnder("Классификатор", "Свойства"):
-                    classifier.AddProperty(CommerceXml.LoadElement(reader));
+                    classifier.AddProperty(LoadElement(fileName, reader));
                     break;
                 case "Каталог":
                     // СодержитТолькоИзменения absent means a full export (the standard's default).
                     full = !string.Equals(reader.GetAttribute("СодержитТолькоИзменения")?.Trim(), "true", StringComparison.OrdinalIgnoreCase);
                     break;
                 case "Товар" when path.IsUnder("Каталог", "Товары"):
-                    products.Add(ProductReader.Read(CommerceXml.LoadElement(reader), classifier, input.FileName));
+                    yield return new CatalogItem(CommerceXml.Guard(fileName, (reader, classifier, fileName), static s => ProductReader.Read(s.reader, s.classifier, s.fileName)), full);
                     break;
             }
         }
-        return new CatalogImport(products, full ?? false);
-    });
+    }
+
+    private static System.Xml.Linq.XElement LoadElement(string fileName, XmlReader reader) =>
+        CommerceXml.Guard(fileName, reader, CommerceXml.LoadElement);
 }

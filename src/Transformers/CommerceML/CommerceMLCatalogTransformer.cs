@@ -12,10 +12,6 @@ internal sealed class CommerceMLCatalogTransformer(long maxCharacters) : ITransf
     public IReadOnlyList<Envelope> Transform(Envelope input, TransformContext context)
     {
         var file = CommerceMLInput.From(input, CommerceMLCatalogTransformerFactory.TransformerName);
-        var import = CatalogImportReader.Read(file, maxCharacters);
-        var full = import.FullCatalog ? "true" : "false";
-        return import.Products
-            .Select(p => CommerceMLEnvelopes.Item(input, MessageTypes.CatalogProduct, "product", p.Id, p).WithHeader(FullCatalogHeader, full))
-            .ToList();
+        return CommerceMLCatalogStream.Envelopes(input, new StringReader(file.Text), file.FileName, maxCharacters).ToList();
     }
 }

@@ -11,8 +11,11 @@ namespace Router.Transformers.CommerceML;
 internal static class CommerceXml
 {
     /// <summary>Exchange files are produced by 1C and never need a DTD; refusing one blocks XXE and entity bombs.</summary>
-    public static XmlReader Open(string text, long maxCharacters) =>
-        XmlReader.Create(new StringReader(text), new XmlReaderSettings
+    public static XmlReader Open(string text, long maxCharacters) => Open(new StringReader(text), maxCharacters);
+
+    /// <summary>Same settings over any text source, so a large file can be read from disk without holding its text.</summary>
+    public static XmlReader Open(TextReader text, long maxCharacters) =>
+        XmlReader.Create(text, new XmlReaderSettings
         {
             DtdProcessing = DtdProcessing.Prohibit,
             XmlResolver = null,
@@ -31,11 +34,32 @@ internal static class CommerceXml
         }
         catch (XmlException e)
         {
-            // Retrying a file over the limit fails the same way, but operators act on it differently (raise maxSize).
-            var code = e.Message.Contains(nameof(XmlReaderSettings.MaxCharactersInDocument), StringComparison.Ordinal)
-                ? ErrorCodes.TooLarge
-                : ErrorCodes.MalformedInput;
-            throw new PermanentFailureException(code, Describe(fileName, e), e);
+            throw Failure(fileName, e);
+        }
+    }
+
+    private static PermanentFailureException Failure(string fileName, XmlException e)
+    {
+        // Retrying a file over the limit fails the same way, but operators act on it differently (raise maxSize).
+        var code = e.Message.Contains(nameof(XmlReaderSettings.MaxCharactersInDocument), StringComparison.Ordinal)
+            ? ErrorCodes.TooLarge
+            : ErrorCodes.MalformedInput;
+        return new PermanentFailureException(code, Describe(fileName, e), e);
+    }
+
+    /// <summary>
+    /// <see cref="Guard{T}(string, Func{T})"/> for one step of a lazy reader (an iterator cannot catch around a
+    /// yield); the state parameter keeps the hot path free of a closure per XML node.
+    /// </summary>
+    public static TResult Guard<TState, TResult>(string fileName, TState state, Func<TState, TResult> step)
+    {
+        try
+        {
+            return step(state);
+        }
+        catch (XmlException e)
+        {
+            throw Failure(fileName, e);
         }
     }
 

@@ -45,6 +45,52 @@ public class CommerceMLCatalogTransformerTests
     }
 
     [Test]
+    public void Reads_every_field_whatever_unknown_empty_or_nested_elements_sit_between_them()
+    {
+        const string Xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <КоммерческаяИнформация ВерсияСхемы="2.10">
+              <Классификатор>
+                <Свойства><Свойство><Ид>p1</Ид><Наименование>Цвет</Наименование><ВариантыЗначений>
+                  <Справочник><ИдЗначения>v1</ИдЗначения><Значение>Красный</Значение></Справочник></ВариантыЗначений></Свойство></Свойства>
+              </Классификатор>
+              <Каталог>
+                <Товары>
+                  <Товар Статус="Активен">
+                    <ХарактеристикиТовара><ХарактеристикаТовара><Наименование>Размер</Наименование><Значение>42</Значение></ХарактеристикаТовара></ХарактеристикиТовара>
+                    <Ид>t1</Ид>
+                    <Описание/>
+                    <Артикул>A-1</Артикул>
+                    <СтавкиНалогов><СтавкаНалога><Наименование>НДС</Наименование><Ставка>20</Ставка></СтавкаНалога></СтавкиНалогов>
+                    <Наименование>Кеды <![CDATA[«Старт»]]></Наименование>
+                    <Ид>ignored-second-id</Ид>
+                    <БазоваяЕдиница Код="796">шт<Пересчет><Единица>796</Единица></Пересчет></БазоваяЕдиница>
+                    <Картинка>a.jpg</Картинка><Картинка/><Картинка>b.jpg</Картинка>
+                    <ЗначенияСвойств><Прочее/><ЗначенияСвойства><Ид>p1</Ид><Значение>v1</Значение></ЗначенияСвойства></ЗначенияСвойств>
+                    <ЗначенияРеквизитов><ЗначениеРеквизита><Наименование>Вес</Наименование><Значение>0.5</Значение></ЗначениеРеквизита></ЗначенияРеквизитов>
+                    <ПометкаУдаления>false</ПометкаУдаления>
+                  </Товар>
+                  <Товар><Ид>t2</Ид><Статус>Удален</Статус></Товар>
+                </Товары>
+              </Каталог>
+            </КоммерческаяИнформация>
+            """;
+
+        var output = Run(Envelope("import.xml", Xml));
+
+        var shoe = ProductOf(output, "t1");
+        Assert.That(shoe.Sku, Is.EqualTo("A-1"));
+        Assert.That(shoe.Name, Is.EqualTo("Кеды «Старт»"));
+        Assert.That(shoe.Description, Is.Null, "an empty <Описание/> is no description");
+        Assert.That(shoe.Unit, Is.EqualTo("шт"), "the unit's own text, not its Пересчет");
+        Assert.That(shoe.Pictures, Is.EqualTo(new[] { "a.jpg", "b.jpg" }));
+        Assert.That(shoe.Properties, Is.EqualTo(new[] { new ProductProperty("p1", "Цвет", "Красный", "v1") }));
+        Assert.That(shoe.Requisites, Is.EqualTo(new[] { new ProductRequisite("Вес", "0.5") }));
+        Assert.That(shoe.Active, Is.True);
+        Assert.That(ProductOf(output, "t2").Active, Is.False);
+    }
+
+    [Test]
     public void Envelope_identity_derives_from_the_file_message_and_the_Ид()
     {
         var output = Run(File(Import207));
