@@ -20,6 +20,14 @@ public sealed class QuickstartTests
             File.Copy(sample, target);
             File.SetLastWriteTimeUtc(target, time = time.AddSeconds(1));
         }
+        var catalog = directory.Combine("data", "inbox", "catalog");
+        Directory.CreateDirectory(catalog);
+        foreach (var sample in new[] { "import.xml", "offers.xml" })
+        {
+            var target = Path.Combine(catalog, sample);
+            File.Copy(Path.Combine(RepositoryPaths.Config, "samples", "catalog", sample), target);
+            File.SetLastWriteTimeUtc(target, time = time.AddSeconds(1));
+        }
 
         var run = await Support.Cli.RunAsync("run", "--once", "--sandbox", "--sandbox-url", sandboxUrl, "--config", config);
 
@@ -32,6 +40,10 @@ public sealed class QuickstartTests
         Assert.That(run.Out, Does.Contain("schema-violation").And.Contain("idempotency-conflict").And.Contain("http-422"));
         Assert.That(run.Out, Does.Contain("./router dlq replay"));
         Assert.That(File.Exists(Path.Combine(inbox, "failed", "08-broken-export.json.error.txt")), Is.True);
+        Assert.That(run.Out, Does.Contain("-> platform-products    2 delivered"), run.Out);
+        Assert.That(run.Out, Does.Contain("-> platform-offers      5 delivered"), run.Out);
+        Assert.That(Directory.GetFiles(Path.Combine(catalog, "processed")).Select(Path.GetFileName).Order(),
+            Is.EqualTo(new[] { "import.xml", "offers.xml" }));
 
         var archived = Directory.GetFiles(directory.Combine("data", "outbox", "orders")).Select(Path.GetFileName).Order().ToList();
         Assert.That(archived, Is.EqualTo(new[] { "order_1001-1001-v1.json", "order_1002-1002-v1.json", "order_1003-1003-v1.json", "order_1004-1004-v1.json" }));
