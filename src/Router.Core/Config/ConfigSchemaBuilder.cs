@@ -23,7 +23,7 @@ public static class ConfigSchemaBuilder
 
     /// <summary>Keys every endpoint accepts whatever its kind; kinds must not declare them again.</summary>
     public static readonly IReadOnlyList<string> CommonEndpointKeys =
-        [KindKey, "description", "resilience", "fallback", "parallelism", "type", "messageId", "entityKey"];
+        [KindKey, "description", "resilience", "fallback", "steps", "parallelism", "type", "messageId", "entityKey"];
 
     public static ObjectSchema Build(EndpointKindRegistry kinds, TransformerRegistry transformers)
     {
@@ -32,7 +32,7 @@ public static class ConfigSchemaBuilder
         return new ObjectSchema(
             new PropertySchema(IncludeKey, Include),
             new PropertySchema(RouterKey, Router),
-            new PropertySchema(EndpointsKey, Endpoints(kinds)),
+            new PropertySchema(EndpointsKey, Endpoints(kinds, transformers)),
             new PropertySchema(RoutesKey, Routes(transformers)))
         {
             Description = "Router configuration: the host's settings, the endpoints it talks to and the routes between them.",
@@ -160,7 +160,7 @@ public static class ConfigSchemaBuilder
 
     private static readonly StringSchema Expression = new() { Format = StringFormat.Expression };
 
-    private static MapSchema Endpoints(EndpointKindRegistry kinds)
+    private static MapSchema Endpoints(EndpointKindRegistry kinds, TransformerRegistry transformers)
     {
         var names = kinds.All.Select(k => k.Kind).Order(StringComparer.Ordinal).ToList();
         var common = new ObjectSchema(
@@ -168,6 +168,10 @@ public static class ConfigSchemaBuilder
             new PropertySchema("description", new StringSchema { Description = "Free text for people." }),
             new PropertySchema("resilience", Resilience),
             new PropertySchema("fallback", new StringSchema { Format = StringFormat.EndpointRef, Description = "Endpoint that receives deliveries while this one's circuit breaker is open." }),
+            new PropertySchema("steps", Steps(transformers) with
+            {
+                Description = "Transformers applied to each message just before this endpoint delivers it (also as a fallback), e.g. to write a canonical order as a CommerceML file; they must give exactly one message.",
+            }),
             new PropertySchema("parallelism", Parallelism with { Description = "Deliveries to this endpoint at the same time (default router.defaults.deliveryParallelism)." }),
             new PropertySchema("type", new StringSchema { Format = StringFormat.MessageType, Description = "Canonical type of the messages this endpoint produces." }),
             new PropertySchema("messageId", Expression with { Description = "Expression giving the message id from the payload, e.g. $.number." }),
@@ -190,13 +194,21 @@ public static class ConfigSchemaBuilder
         };
     }
 
-    private static ArraySchema Routes(TransformerRegistry transformers)
+    private static ArraySchema Steps(TransformerRegistry transformers)
     {
         var steps = new SortedDictionary<string, SchemaNode>(StringComparer.Ordinal);
         foreach (var factory in transformers.All)
         {
             steps[factory.Name] = factory.OptionsSchema with { Description = factory.OptionsSchema.Description ?? factory.Description };
         }
+        return new ArraySchema(new SingleKeySchema(steps) { KeyNoun = "transformer", Description = "A transformer and its options: - name: { … }." })
+        {
+            Description = "Transformers applied in order.",
+        };
+    }
+
+    private static ArraySchema Routes(TransformerRegistry transformers)
+    {
         var endpointRef = new StringSchema { Format = StringFormat.EndpointRef, Description = "Id of an endpoint that sends." };
         var destination = new ShapeChoiceSchema
         {
@@ -220,10 +232,7 @@ public static class ConfigSchemaBuilder
                 Description = "Apply messages of one entity in version order.",
             }),
             new PropertySchema("parallelism", Parallelism with { Description = "Messages this route handles at the same time (default router.defaults.routeParallelism)." }),
-            new PropertySchema("steps", new ArraySchema(new SingleKeySchema(steps) { KeyNoun = "transformer", Description = "A transformer and its options: - name: { … }." })
-            {
-                Description = "Transformers applied in order.",
-            }),
+            new PropertySchema("steps", Steps(transformers)),
             new PropertySchema("to", new ArraySchema(destination) { MinItems = 1, AllowSingle = true, Description = "Where the result goes: one delivery leg per item." }) { Required = true })
         {
             Description = "A route: from an inbound endpoint, through transformers, to outbound endpoints.",

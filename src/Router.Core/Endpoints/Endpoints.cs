@@ -27,6 +27,9 @@ public sealed record EndpointDefinition(string Id, string Kind, ConfigMapping Op
     /// <summary>Endpoint to deliver to while this one's circuit breaker is open.</summary>
     public string? Fallback { get; init; }
 
+    /// <summary>Outbound: transformers run on each message just before this endpoint plans its delivery.</summary>
+    public IReadOnlyList<Config.Model.StepDefinition> Steps { get; init; } = [];
+
     /// <summary>Parallel deliveries to this endpoint; null means <c>router.defaults.deliveryParallelism</c>.</summary>
     public int? Parallelism { get; init; }
 

@@ -46,6 +46,7 @@ public static class ErrorCodes
     public const string RetriesExhausted = "retries-exhausted";
     public const string Unexpected = "unexpected";
     public const string Conflict = "conflict";
+    public const string EndpointSteps = "endpoint-steps";
 }
 
 public static class FailureClassifier

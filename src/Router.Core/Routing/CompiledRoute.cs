@@ -85,12 +85,7 @@ public static class RouteCompiler
     public static CompiledRoute Compile(RouteDefinition route, RouterConfig config, TransformerRegistry transformers,
         TransformerCreationContext creationContext)
     {
-        var steps = route.Steps.Select(step =>
-        {
-            var factory = transformers.Find(step.Transformer)
-                ?? throw new ConfigException(step.Mark, $"unknown transformer '{step.Transformer}'");
-            return new CompiledStep(step, factory.Create(step.Options, creationContext));
-        }).ToList();
+        var steps = CompileSteps(route.Steps, transformers, creationContext);
         var destinations = route.To
             .Select(d => new CompiledDestination(d.Endpoint, d.When is null ? null : Expression(d.When, d.Mark)))
             .ToList();
@@ -107,6 +102,16 @@ public static class RouteCompiler
             Parallelism = route.Parallelism ?? config.Router.Defaults.RouteParallelism,
         };
     }
+
+    /// <summary>Builds the transformers of a step list (a route's, or an endpoint's own).</summary>
+    public static IReadOnlyList<CompiledStep> CompileSteps(IReadOnlyList<StepDefinition> steps, TransformerRegistry transformers,
+        TransformerCreationContext creationContext) =>
+        steps.Select(step =>
+        {
+            var factory = transformers.Find(step.Transformer)
+                ?? throw new ConfigException(step.Mark, $"unknown transformer '{step.Transformer}'");
+            return new CompiledStep(step, factory.Create(step.Options, creationContext));
+        }).ToList();
 
     private static MessageExpression? Expression(string? source, Config.Nodes.SourceMark mark) =>
         source is null ? null : RequiredExpression(source, mark);

@@ -27,7 +27,9 @@ public static class RouterRuntimeFactory
     public static RouterTopology BuildTopology(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock)
     {
         var kinds = BuiltInComponents.EndpointKinds();
-        var routes = RouteCompiler.Compile(config, BuiltInComponents.Transformers(), new TransformerCreationContext(config.BaseDirectory, fileSystem));
+        var transformers = BuiltInComponents.Transformers();
+        var creationContext = new TransformerCreationContext(config.BaseDirectory, fileSystem);
+        var routes = RouteCompiler.Compile(config, transformers, creationContext);
         var http = new HttpClientProvider();
         var services = new EndpointServices
         {
@@ -59,7 +61,8 @@ public static class RouterRuntimeFactory
             }
             if (targets.Contains(definition.Id))
             {
-                outbound[definition.Id] = kind.CreateOutbound(definition, services);
+                outbound[definition.Id] = TransformingOutboundEndpoint.Wrap(kind.CreateOutbound(definition, services),
+                    RouteCompiler.CompileSteps(definition.Steps, transformers, creationContext));
             }
         }
         return new RouterTopology(config, routes, inbound, outbound, http);

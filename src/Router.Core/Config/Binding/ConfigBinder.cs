@@ -89,7 +89,7 @@ internal sealed class ConfigBinder(TransformerRegistry transformers)
     private static int? OptionalInt(ConfigMapping mapping, string key) =>
         mapping[key] is ConfigScalar { IsNull: false } ? mapping.GetInt(key, 0) : null;
 
-    private static EndpointDefinition BindEndpoint(EndpointEntry entry, DefaultSettings defaults)
+    private EndpointDefinition BindEndpoint(EndpointEntry entry, DefaultSettings defaults)
     {
         var mapping = (ConfigMapping)entry.Node;
         return new EndpointDefinition(entry.Id, mapping.GetRequiredString(KindKey), mapping)
@@ -97,6 +97,7 @@ internal sealed class ConfigBinder(TransformerRegistry transformers)
             Description = mapping.GetString("description"),
             Resilience = ResilienceBinder.Bind(mapping.GetMapping("resilience"), defaults.Resilience),
             Fallback = mapping.GetString("fallback"),
+            Steps = (mapping.GetSequence("steps")?.Items ?? []).Select(BindStep).ToList(),
             Parallelism = OptionalInt(mapping, "parallelism"),
             MessageType = mapping.GetString("type"),
             MessageId = mapping.GetString("messageId"),

@@ -25,6 +25,7 @@ internal sealed class ReferenceChecks(ConfigCatalog catalog, EndpointKindRegistr
         foreach (var endpoint in catalog.Endpoints)
         {
             CheckFallback(endpoint);
+            CheckSteps(endpoint);
         }
         ReportFallbackCycles();
     }
@@ -84,6 +85,15 @@ internal sealed class ReferenceChecks(ConfigCatalog catalog, EndpointKindRegistr
             diagnostics.Error(mapping.KeyNode("fallback")!.Mark, $"'fallback' applies to endpoints that send, and '{kind.Kind}' endpoints only receive");
         }
         RequireDirection(node, fallback, EndpointDirections.Outbound);
+    }
+
+    private void CheckSteps(EndpointEntry endpoint)
+    {
+        if (endpoint.Node is ConfigMapping mapping && mapping.KeyNode("steps") is { } key
+            && endpoint.Kind is { } kindName && kinds.Find(kindName) is { } kind && !kind.Directions.HasFlag(EndpointDirections.Outbound))
+        {
+            diagnostics.Error(key.Mark, $"'steps' on an endpoint run before it delivers, and '{kind.Kind}' endpoints only receive; put them on the route");
+        }
     }
 
     /// <summary>Each cycle once, at the fallback of its member defined first, naming the whole loop.</summary>
