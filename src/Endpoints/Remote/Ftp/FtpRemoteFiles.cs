@@ -202,7 +202,8 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
     private async Task<T> ReadOrFailAsync<T>(Func<Task<T>> read, FtpWebRequest request, string operation, string path, CancellationToken cancellationToken)
     {
         T result = default!;
-        await ReadOrFailAsync(async () => result = await read(), request, operation, path, cancellationToken);
+        Func<Task> readInto = async () => result = await read();
+        await ReadOrFailAsync(readInto, request, operation, path, cancellationToken);
         return result;
     }
 
