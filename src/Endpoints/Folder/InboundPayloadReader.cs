@@ -75,16 +75,27 @@ public sealed class InboundPayloadReader
             IgnoreWhitespace = true,
             IgnoreComments = true,
         };
+        using var reader = XmlReader.Create(new StringReader(text), settings);
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), settings);
             while (reader.Read())
             {
             }
         }
         catch (XmlException ex)
         {
-            throw new InboundFileRejection(ErrorCodes.MalformedInput, $"{fileName}: malformed XML at line {ex.LineNumber}, position {ex.LinePosition}: {ex.Message}", ex);
+            // The DTD refusal comes without a position; the reader still knows where it stood.
+            var (line, position) = ex.LineNumber > 0 ? (ex.LineNumber, ex.LinePosition)
+                : reader is IXmlLineInfo info ? (Math.Max(info.LineNumber, 1), Math.Max(info.LinePosition, 1))
+                : (1, 1);
+            if (ex.Message.Contains("DTD", StringComparison.Ordinal))
+            {
+                throw new InboundFileRejection(
+                    ErrorCodes.MalformedInput,
+                    $"{fileName}: a DTD (<!DOCTYPE …>) at line {line}, position {position} is refused: the router never expands entities or loads external ones",
+                    ex);
+            }
+            throw new InboundFileRejection(ErrorCodes.MalformedInput, $"{fileName}: malformed XML at line {line}, position {position}: {ex.Message}", ex);
         }
         return text;
     }
