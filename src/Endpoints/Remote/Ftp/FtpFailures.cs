@@ -32,13 +32,15 @@ internal static class FtpFailures
         }
         if (IsCertificateRejection(exception))
         {
-            return new PermanentFailureException(
-                "ftps-certificate",
-                $"{operation} {display}: the server's TLS certificate is not trusted (pin its SHA-256 thumbprint with 'certificate', or install its issuer)",
-                exception);
+            return CertificateRejected(exception, operation, display);
         }
         return new TransientFailureException($"{operation} {display}: {Describe(exception, connection)}", exception);
     }
+
+    public static PermanentFailureException CertificateRejected(Exception exception, string operation, string display) => new(
+        "ftps-certificate",
+        $"{operation} {display}: the server's TLS certificate is not trusted (pin its SHA-256 fingerprint with 'certificate', or install its issuer)",
+        exception);
 
     private static bool IsCertificateRejection(Exception exception)
     {

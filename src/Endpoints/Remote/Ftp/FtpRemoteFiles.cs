@@ -3,6 +3,7 @@
 #pragma warning disable SYSLIB0014
 
 using System.Net;
+using System.Security.Authentication;
 using System.Text;
 using Router.Core.Failures;
 using Router.Endpoints.Folder;
@@ -74,6 +75,10 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
             catch (WebException ex)
             {
                 throw Fail(ex, "upload", path, cancellationToken);
+            }
+            catch (AuthenticationException ex)
+            {
+                throw FtpFailures.CertificateRejected(ex, "upload", connection.Display(path));
             }
             catch (IOException ex)
             {
@@ -195,6 +200,11 @@ internal sealed class FtpRemoteFiles : IRemoteFiles
             catch (WebException ex)
             {
                 throw Fail(ex, operation, path, cancellationToken);
+            }
+            catch (AuthenticationException ex)
+            {
+                // A refused certificate surfaces bare, not wrapped in a WebException.
+                throw FtpFailures.CertificateRejected(ex, operation, connection.Display(path));
             }
         }
     }

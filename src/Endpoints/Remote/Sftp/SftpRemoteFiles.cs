@@ -19,6 +19,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
     private readonly RemoteConnection connection;
     private readonly ILogger logger;
     private SftpClient? client;
+    private bool hostKeyRefused;
 
     public SftpRemoteFiles(RemoteConnection connection, ILogger logger)
     {
@@ -127,7 +128,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
                 throw limit;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            var classified = SshFailures.Classify(ex, operation, connection.Display(path), connection);
+            var classified = SshFailures.Classify(ex, operation, connection.Display(path), connection, hostKeyRefused);
             if (classified is TransientFailureException)
             {
                 // The session may be half dead; the next operation starts a fresh one.
@@ -201,6 +202,7 @@ internal sealed class SftpRemoteFiles : IRemoteFiles
         if (connection.HostKeyFingerprint is { } pinned)
         {
             e.CanTrust = string.Equals(NormalizeFingerprint(pinned), NormalizeFingerprint(seen), StringComparison.Ordinal);
+            hostKeyRefused = !e.CanTrust;
             if (!e.CanTrust)
             {
                 logger.Error("SFTP server {Host}:{Port} presented host key {Fingerprint} ({KeyType}), not the pinned one; refusing to connect",

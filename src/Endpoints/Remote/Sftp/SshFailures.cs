@@ -10,16 +10,20 @@ namespace Router.Endpoints.Remote.Sftp;
 /// </summary>
 internal static class SshFailures
 {
-    public static Exception Classify(Exception exception, string operation, string display, RemoteConnection connection)
+    /// <param name="hostKeyRefused">Our own host key check said no: the connection error that follows is about that.</param>
+    public static Exception Classify(Exception exception, string operation, string display, RemoteConnection connection, bool hostKeyRefused)
     {
         var detail = connection.Scrub(exception.Message);
+        if (hostKeyRefused && exception is SshConnectionException)
+        {
+            return new PermanentFailureException(
+                "sftp-host-key",
+                $"{operation} {display}: the server's host key does not match the pinned 'hostKey' fingerprint",
+                exception);
+        }
         return exception switch
         {
             SshAuthenticationException => new PermanentFailureException("sftp-login", $"{operation} {display}: the server refused the login ({detail})", exception),
-            SshConnectionException { DisconnectReason: Renci.SshNet.Messages.Transport.DisconnectReason.HostKeyNotVerifiable } => new PermanentFailureException(
-                "sftp-host-key",
-                $"{operation} {display}: the server's host key does not match the pinned 'hostKey' fingerprint",
-                exception),
             SftpPathNotFoundException => new RemoteFileNotFoundException($"{operation} {display}: no such file or folder", exception),
             SftpPermissionDeniedException => new PermanentFailureException("sftp-permission", $"{operation} {display}: permission denied ({detail})", exception),
             SshOperationTimeoutException or TimeoutException => new TransientFailureException($"{operation} {display}: no answer in time ({detail})", exception),
