@@ -26,7 +26,7 @@ public sealed class EndpointKindTests
     [Test]
     public void Option_schemas_describe_every_option_and_leave_the_common_keys_to_the_config_schema()
     {
-        foreach (var kind in GenericEndpoints.All)
+        foreach (var kind in GenericEndpoints.All.Concat(Router.Endpoints.OneC.OneCEndpoints.All))
         {
             Assert.That(kind.OptionsSchema.Properties.Select(p => p.Name), Has.None.AnyOf(CommonKeys), kind.Kind);
             Assert.That(kind.OptionsSchema.Properties.Select(p => p.Schema.Description), Has.All.Not.Null.And.All.Not.Empty, kind.Kind);

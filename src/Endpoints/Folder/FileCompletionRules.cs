@@ -1,22 +1,23 @@
-using System.IO.Abstractions;
-
 namespace Router.Endpoints.Folder;
 
-/// <summary>Decides which listed files are completely written and may be taken.</summary>
+/// <summary>
+/// Decides which listed files are completely written and may be taken. Shared by the local folder and the remote
+/// (FTP, SFTP) pollers, so the rule never touches storage itself: the caller says which markers exist and removes them.
+/// </summary>
 internal interface IFileCompletionRule
 {
     /// <summary>True when looking again after a pause could complete files that are not complete now.</summary>
     bool NeedsAnotherLook(IReadOnlyList<FileObservation> files);
 
-    /// <summary>Records this look and returns the files that are complete.</summary>
-    IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files);
+    /// <summary>Records this look and returns the files that are complete; <paramref name="exists"/> answers for marker paths.</summary>
+    IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files, Func<string, bool> exists);
 
-    /// <summary>The file has left the folder: forget it, and remove its marker.</summary>
-    void Release(FileObservation file);
+    /// <summary>The file has left the folder: forget it. Returns the marker the caller must remove, if the rule uses one.</summary>
+    string? Release(FileObservation file);
 
-    internal static IFileCompletionRule For(FolderInboundOptions options, IFileSystem fileSystem) => options.Completion switch
+    internal static IFileCompletionRule For(FileCompletionMode mode, string markerSuffix) => mode switch
     {
-        FileCompletionMode.Marker => new MarkerFileRule(fileSystem, options.MarkerSuffix),
+        FileCompletionMode.Marker => new MarkerFileRule(markerSuffix),
         _ => new StableFileRule(),
     };
 }
@@ -31,7 +32,7 @@ internal sealed class StableFileRule : IFileCompletionRule
 
     public bool NeedsAnotherLook(IReadOnlyList<FileObservation> files) => files.Any(f => !IsUnchanged(f));
 
-    public IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files)
+    public IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files, Func<string, bool> exists)
     {
         var complete = files.Where(IsUnchanged).ToList();
         // Replacing the map forgets files that disappeared, so it never grows beyond the folder's content.
@@ -40,7 +41,11 @@ internal sealed class StableFileRule : IFileCompletionRule
     }
 
     // A new file of the same name, size and time (cp -p) must be looked at twice again.
-    public void Release(FileObservation file) => lastLook.Remove(file.FullPath);
+    public string? Release(FileObservation file)
+    {
+        lastLook.Remove(file.FullPath);
+        return null;
+    }
 
     private bool IsUnchanged(FileObservation file) =>
         lastLook.TryGetValue(file.FullPath, out var previous)
@@ -51,19 +56,17 @@ internal sealed class StableFileRule : IFileCompletionRule
 /// <summary>Complete once the producer has written <c>&lt;name&gt;&lt;suffix&gt;</c> beside the file.</summary>
 internal sealed class MarkerFileRule : IFileCompletionRule
 {
-    private readonly IFileSystem fileSystem;
     private readonly string suffix;
 
-    public MarkerFileRule(IFileSystem fileSystem, string suffix)
+    public MarkerFileRule(string suffix)
     {
-        this.fileSystem = fileSystem;
         this.suffix = suffix;
     }
 
     public bool NeedsAnotherLook(IReadOnlyList<FileObservation> files) => false;
 
-    public IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files) =>
-        files.Where(f => fileSystem.File.Exists(f.FullPath + suffix)).ToList();
+    public IReadOnlyList<FileObservation> SelectComplete(IReadOnlyList<FileObservation> files, Func<string, bool> exists) =>
+        files.Where(f => exists(f.FullPath + suffix)).ToList();
 
-    public void Release(FileObservation file) => fileSystem.File.Delete(file.FullPath + suffix);
+    public string? Release(FileObservation file) => file.FullPath + suffix;
 }

@@ -20,27 +20,38 @@ public sealed class FileNameTemplate
 
     private readonly IReadOnlyList<Part> parts;
 
-    private FileNameTemplate(string text, IReadOnlyList<Part> parts)
+    private readonly bool allowsFolders;
+
+    private FileNameTemplate(string text, IReadOnlyList<Part> parts, bool allowsFolders)
     {
         Text = text;
         this.parts = parts;
+        this.allowsFolders = allowsFolders;
     }
 
     public string Text { get; }
 
     /// <summary>Throws <see cref="FormatException"/> naming the problem (unknown placeholder, unclosed brace, a folder in the name).</summary>
-    public static FileNameTemplate Parse(string text)
+    /// <param name="allowFolders">
+    /// Literal '/' separates subfolders under the endpoint's path (<c>orders/{messageId}.xml</c>); '..', empty and
+    /// absolute segments are still refused, and a '/' inside a placeholder's value never makes a folder.
+    /// </param>
+    public static FileNameTemplate Parse(string text, bool allowFolders = false)
     {
         if (text.Length == 0)
         {
             throw new FormatException("the file name template is empty");
+        }
+        if (allowFolders)
+        {
+            CheckFolders(text);
         }
         var parts = new List<Part>();
         var literal = new StringBuilder();
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (c is '/' or '\\')
+            if (c == '\\' || (c == '/' && !allowFolders))
             {
                 throw new FormatException($"the file name template '{text}' names a folder; set the folder with 'path'");
             }
@@ -75,7 +86,16 @@ public sealed class FileNameTemplate
         {
             parts.Add(new Part(literal.ToString(), IsPlaceholder: false));
         }
-        return new FileNameTemplate(text, parts);
+        return new FileNameTemplate(text, parts, allowFolders);
+    }
+
+    private static void CheckFolders(string text)
+    {
+        var segments = text.Split('/');
+        if (segments.Any(s => s.Length == 0 || s is "." or ".."))
+        {
+            throw new FormatException($"the file name template '{text}' has an empty, '.' or '..' folder; write relative folders such as orders/{{messageId}}.xml");
+        }
     }
 
     /// <summary>The file name for this message on this leg, made safe for any file system.</summary>
@@ -103,9 +123,12 @@ public sealed class FileNameTemplate
                     "file-name",
                     $"the file name template '{Text}' needs {{{part.Text}}}, which message {envelope.MessageId} does not have");
             }
-            name.Append(value);
+            // A value's own '/' must not open a folder: it is made safe with the rest of its segment.
+            name.Append(allowsFolders ? value.Replace('/', '_') : value);
         }
-        return SafeFileName.From(name.ToString());
+        return allowsFolders
+            ? string.Join('/', name.ToString().Split('/').Select(SafeFileName.From))
+            : SafeFileName.From(name.ToString());
     }
 
     public override string ToString() => Text;

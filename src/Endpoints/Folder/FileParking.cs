@@ -5,9 +5,7 @@ namespace Router.Endpoints.Folder;
 /// <summary>Moves handled files aside (processed/, failed/) without ever overwriting an earlier file of the same name.</summary>
 internal sealed class FileParking
 {
-    public const string ErrorNoteSuffix = ".error.txt";
-
-    private static readonly System.Text.Encoding NoteEncoding = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+    public const string ErrorNoteSuffix = InboundErrorNote.Suffix;
 
     private readonly IFileSystem fileSystem;
 
@@ -23,7 +21,7 @@ internal sealed class FileParking
         var name = fileSystem.Path.GetFileName(source);
         for (var attempt = 1; ; attempt++)
         {
-            var target = fileSystem.Path.Combine(directory, Numbered(name, attempt));
+            var target = fileSystem.Path.Combine(directory, InboundErrorNote.Numbered(name, attempt));
             if (fileSystem.File.Exists(target) || fileSystem.File.Exists(target + ErrorNoteSuffix))
             {
                 continue;
@@ -46,17 +44,7 @@ internal sealed class FileParking
     public string WriteErrorNote(string parkedPath, string note)
     {
         var notePath = parkedPath + ErrorNoteSuffix;
-        fileSystem.File.WriteAllText(notePath, note, NoteEncoding);
+        fileSystem.File.WriteAllText(notePath, note, InboundErrorNote.Encoding);
         return notePath;
-    }
-
-    private static string Numbered(string name, int attempt)
-    {
-        if (attempt == 1)
-        {
-            return name;
-        }
-        var dot = name.LastIndexOf('.');
-        return dot > 0 ? $"{name[..dot]}.{attempt}{name[dot..]}" : $"{name}.{attempt}";
     }
 }

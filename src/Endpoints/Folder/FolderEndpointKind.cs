@@ -20,41 +20,12 @@ public sealed class FolderEndpointKind : IEndpointKind
             Description = "Inbound: which files to take (wildcards * and ?). Files whose names start with a dot are never taken.",
             Default = FolderInboundOptions.DefaultPattern,
         }),
-        new PropertySchema(FolderOptionKeys.Format, new StringSchema
-        {
-            Enum = FolderOptionValues.Formats,
-            Description = "Inbound: json (the payload is the file's JSON), text or xml (payload { fileName, text }; xml must be well-formed and its declared encoding wins), binary (payload { fileName, contentBase64 }).",
-            Default = "json",
-        }),
-        new PropertySchema(FolderOptionKeys.Encoding, new StringSchema
-        {
-            Enum = TextEncodings.Supported,
-            Description = "Inbound: text encoding of the files. Invalid bytes reject the file, naming the byte offset.",
-            Default = TextEncodings.Utf8,
-        }),
-        new PropertySchema(FolderOptionKeys.Poll, new StringSchema
-        {
-            Format = StringFormat.Duration,
-            Description = "Inbound: how often the folder is looked at.",
-            Default = "5s",
-        }),
-        new PropertySchema(FolderOptionKeys.Complete, new StringSchema
-        {
-            Enum = FolderOptionValues.CompletionModes,
-            Description = "Inbound: when a file counts as completely written. stable: same size and time in two consecutive polls. marker: a marker file <name><markerSuffix> exists (removed after processing).",
-            Default = "stable",
-        }),
-        new PropertySchema(FolderOptionKeys.MarkerSuffix, new StringSchema
-        {
-            Description = "Inbound, complete: marker: the suffix of marker files.",
-            Default = FolderInboundOptions.DefaultMarkerSuffix,
-        }),
-        new PropertySchema(FolderOptionKeys.Processed, new StringSchema
-        {
-            Enum = FolderOptionValues.ProcessedActions,
-            Description = "Inbound: what happens to a file once the router holds it safely: move it to processedPath, or delete it.",
-            Default = "move",
-        }),
+        FileEndpointSchema.Format("json"),
+        FileEndpointSchema.Encoding,
+        FileEndpointSchema.Poll("5s"),
+        FileEndpointSchema.Complete,
+        FileEndpointSchema.MarkerSuffix,
+        FileEndpointSchema.Processed,
         new PropertySchema(FolderOptionKeys.ProcessedPath, new StringSchema
         {
             Format = StringFormat.Path,
@@ -65,18 +36,8 @@ public sealed class FolderEndpointKind : IEndpointKind
             Format = StringFormat.Path,
             Description = "Inbound: where rejected files go, each with a <name>.error.txt beside it (default: <path>/failed).",
         }),
-        new PropertySchema(FolderOptionKeys.MaxFileSize, new StringSchema
-        {
-            Format = StringFormat.Size,
-            Description = "Inbound: larger files are rejected without being read (default: router.limits.maxMessageSize).",
-        }),
-        new PropertySchema(FolderOptionKeys.Batch, new IntegerSchema
-        {
-            Minimum = 1,
-            Maximum = 10_000,
-            Description = "Inbound: files handed to the router in one durable commit.",
-            Default = FolderInboundOptions.DefaultBatch,
-        }),
+        FileEndpointSchema.MaxFileSize,
+        FileEndpointSchema.Batch,
         new PropertySchema(FolderOptionKeys.FileName, new StringSchema
         {
             Pattern = @"^(?:[^{}/\\]|\{(?:messageId|type|entityKey|idempotencyKey)\})+$",
@@ -84,17 +45,8 @@ public sealed class FolderEndpointKind : IEndpointKind
             Description = "Outbound: the file name. Placeholders are made safe for file names (':', '|', '/' become '_'); the same message on the same leg always gets the same name.",
             Default = FolderOutboundOptions.DefaultFileName,
         }),
-        new PropertySchema(FolderOptionKeys.Body, new StringSchema
-        {
-            Enum = BodyModes.Names,
-            Description = "Outbound: write the payload, or the whole envelope.",
-            Default = BodyModes.Payload,
-        }),
-        new PropertySchema(FolderOptionKeys.Indent, new BooleanSchema
-        {
-            Description = "Outbound: indent the JSON for people.",
-            Default = false,
-        }))
+        FileEndpointSchema.Body(BodyModes.Payload),
+        FileEndpointSchema.Indent)
     {
         Description = "A folder on this machine or a mounted share.",
     };

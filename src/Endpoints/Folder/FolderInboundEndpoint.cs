@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Router.Core.Endpoints;
 using Serilog;
 
@@ -32,7 +30,7 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
         this.services = services;
         logger = services.Logger.ForContext<FolderInboundEndpoint>().ForContext("EndpointId", id);
         scanner = new FolderScanner(services.FileSystem, options);
-        completion = IFileCompletionRule.For(options, services.FileSystem);
+        completion = IFileCompletionRule.For(options.Completion, options.MarkerSuffix);
         reader = new InboundFileReader(services.FileSystem, options);
         parking = new FileParking(services.FileSystem);
     }
@@ -61,11 +59,11 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
         var files = scanner.Scan();
         if (settle is { } pause && completion.NeedsAnotherLook(files))
         {
-            completion.SelectComplete(files);
+            completion.SelectComplete(files, services.FileSystem.File.Exists);
             await Task.Delay(pause, services.Clock, cancellationToken);
             files = scanner.Scan();
         }
-        var complete = completion.SelectComplete(files);
+        var complete = completion.SelectComplete(files, services.FileSystem.File.Exists);
         var tally = new PollTally { Waiting = files.Count - complete.Count };
         foreach (var batch in complete.Chunk(options.Batch))
         {
@@ -174,7 +172,7 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
             {
                 parking.MoveInto(file.FullPath, options.ProcessedPath);
             }
-            completion.Release(file);
+            Release(file);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -187,8 +185,8 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
         try
         {
             var parked = parking.MoveInto(file.FullPath, options.FailedPath);
-            completion.Release(file);
-            parking.WriteErrorNote(parked, ErrorNote(file, messageId, code, error));
+            Release(file);
+            parking.WriteErrorNote(parked, InboundErrorNote.Write(Id, file.Name, messageId, code, error, services.Clock.GetUtcNow()));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -196,27 +194,11 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
         }
     }
 
-    private string ErrorNote(FileObservation file, string? messageId, string code, string error)
+    private void Release(FileObservation file)
     {
-        var note = new StringBuilder();
-        note.Append("endpoint: ").AppendLine(Id);
-        note.Append("file: ").AppendLine(file.Name);
-        note.Append("message id: ").AppendLine(messageId ?? "-");
-        note.Append("code: ").AppendLine(code);
-        note.Append("at: ").AppendLine(services.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        note.Append("error: ").AppendLine(error);
-        return note.ToString();
-    }
-
-    private sealed class PollTally
-    {
-        public int Accepted { get; set; }
-        public int Duplicates { get; set; }
-        public int Rejected { get; set; }
-        public int Waiting { get; set; }
-
-        public int Handled => Accepted + Duplicates + Rejected;
-
-        public PollResult ToResult() => new(Accepted, Duplicates, Rejected, Waiting);
+        if (completion.Release(file) is { } marker)
+        {
+            services.FileSystem.File.Delete(marker);
+        }
     }
 }

@@ -32,14 +32,18 @@ public sealed class FolderOutboundEndpoint : IOutboundEndpoint
 
     public FolderOutboundOptions Options => options;
 
-    public DeliveryPlan Plan(Envelope envelope, DeliveryContext context) => new()
+    public DeliveryPlan Plan(Envelope envelope, DeliveryContext context)
     {
-        Kind = PlanKind,
-        Target = services.FileSystem.Path.Combine(options.Path, options.FileName.Render(envelope, context)),
-        ContentType = "application/json",
-        Body = DeliveryBody.Serialize(envelope, options.Body, options.Indent),
-        Encoding = "utf-8",
-    };
+        var body = DeliveryBody.ForFile(envelope, options.Body, options.Indent, options.TextEncoding);
+        return new DeliveryPlan
+        {
+            Kind = PlanKind,
+            Target = services.FileSystem.Path.Combine(options.Path, options.FileName.Render(envelope, context)),
+            ContentType = body.ContentType,
+            Body = body.Bytes,
+            Encoding = body.EncodingName,
+        };
+    }
 
     public async Task<DeliveryReceipt> DeliverAsync(DeliveryPlan plan, DeliveryContext context, CancellationToken cancellationToken)
     {

@@ -15,6 +15,9 @@ public sealed record FolderOutboundOptions
     public BodyMode Body { get; init; } = BodyMode.Payload;
     public bool Indent { get; init; }
 
+    /// <summary>body: text: the encoding used when the payload and its XML declaration name none.</summary>
+    public string TextEncoding { get; init; } = TextEncodings.Utf8;
+
     public static FolderOutboundOptions Read(ConfigMapping options, EndpointServices services)
     {
         var template = options.GetString(FolderOptionKeys.FileName, DefaultFileName);
@@ -33,6 +36,7 @@ public sealed record FolderOutboundOptions
             FileName = fileName,
             Body = BodyModes.Parse(options.GetString(FolderOptionKeys.Body, BodyModes.Payload)),
             Indent = options.GetBool(FolderOptionKeys.Indent, false),
+            TextEncoding = options.GetString(FolderOptionKeys.Encoding, TextEncodings.Utf8),
         };
     }
 }

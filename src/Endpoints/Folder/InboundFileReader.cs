@@ -44,13 +44,8 @@ internal sealed class InboundFileReader
             content = file.Length > options.MaxFileSize ? null : await ReadWithinLimitAsync(file.FullPath, cancellationToken);
             if (content is null)
             {
-                // The id of a refused file is still the one it would have had, so the journal entry can be found by it.
                 var hash = await HashAsync(file.FullPath, cancellationToken);
-                return FileReading.Rejected(
-                    file,
-                    MessageIds.ForFile(file.Name, hash),
-                    ErrorCodes.TooLarge,
-                    $"{file.Name}: {file.Length} bytes is larger than the limit of {options.MaxFileSize} bytes (maxFileSize)");
+                return InboundFileMessages.TooLarge(file, file.Length, hash, options.MaxFileSize);
             }
         }
         catch (FileNotFoundException)
@@ -64,23 +59,7 @@ internal sealed class InboundFileReader
             return FileReading.Skipped(file, e.Message);
         }
 
-        var messageId = MessageIds.ForFile(file.Name, PayloadHash.ComputeForBytes(content));
-        try
-        {
-            var payload = payloads.Read(file.Name, content);
-            return FileReading.Ready(file, new InboundMessage
-            {
-                Payload = payload,
-                FallbackMessageId = messageId,
-                Origin = file.FullPath,
-                OccurredAt = new DateTimeOffset(DateTime.SpecifyKind(file.LastWriteUtc, DateTimeKind.Utc)),
-                Headers = new Dictionary<string, string>(StringComparer.Ordinal) { [FolderInboundEndpoint.FileNameHeader] = file.Name },
-            });
-        }
-        catch (InboundFileRejection ex)
-        {
-            return FileReading.Rejected(file, messageId, ex.Code, ex.Message);
-        }
+        return InboundFileMessages.FromContent(file, content, payloads, file.FullPath);
     }
 
     /// <summary>Null when the file holds more than the limit (it may have grown since it was listed).</summary>

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using System.Xml;
 using Router.Core.Failures;
 using Router.Core.Messages;
@@ -9,7 +8,7 @@ using Router.Endpoints.Shared;
 namespace Router.Endpoints.Folder;
 
 /// <summary>Turns a file's bytes into a payload according to the endpoint's <c>format</c> and <c>encoding</c>.</summary>
-public sealed partial class InboundPayloadReader
+public sealed class InboundPayloadReader
 {
     private readonly InboundFileFormat format;
     private readonly Encoding encoding;
@@ -56,7 +55,7 @@ public sealed partial class InboundPayloadReader
 
     private string ReadXml(string fileName, ReadOnlySpan<byte> content)
     {
-        var declared = DeclaredXmlEncoding(content);
+        var declared = Shared.XmlDeclaration.EncodingOf(content);
         var xmlEncoding = encoding;
         if (StrictText.HasUtf8Bom(content))
         {
@@ -76,16 +75,27 @@ public sealed partial class InboundPayloadReader
             IgnoreWhitespace = true,
             IgnoreComments = true,
         };
+        using var reader = XmlReader.Create(new StringReader(text), settings);
         try
         {
-            using var reader = XmlReader.Create(new StringReader(text), settings);
             while (reader.Read())
             {
             }
         }
         catch (XmlException ex)
         {
-            throw new InboundFileRejection(ErrorCodes.MalformedInput, $"{fileName}: malformed XML at line {ex.LineNumber}, position {ex.LinePosition}: {ex.Message}", ex);
+            // The DTD refusal comes without a position; the reader still knows where it stood.
+            var (line, position) = ex.LineNumber > 0 ? (ex.LineNumber, ex.LinePosition)
+                : reader is IXmlLineInfo info ? (Math.Max(info.LineNumber, 1), Math.Max(info.LinePosition, 1))
+                : (1, 1);
+            if (ex.Message.Contains("DTD", StringComparison.Ordinal))
+            {
+                throw new InboundFileRejection(
+                    ErrorCodes.MalformedInput,
+                    $"{fileName}: a DTD (<!DOCTYPE …>) at line {line}, position {position} is refused: the router never expands entities or loads external ones",
+                    ex);
+            }
+            throw new InboundFileRejection(ErrorCodes.MalformedInput, $"{fileName}: malformed XML at line {line}, position {position}: {ex.Message}", ex);
         }
         return text;
     }
@@ -127,24 +137,6 @@ public sealed partial class InboundPayloadReader
             ? $"{fileName}: malformed JSON at line {line + 1}, byte {position + 1}: {detail}"
             : $"{fileName}: malformed JSON: {detail}";
     }
-
-    private static string? DeclaredXmlEncoding(ReadOnlySpan<byte> content)
-    {
-        var head = content[StrictText.Utf8BomLength(content)..];
-        head = head[..Math.Min(head.Length, 256)];
-        // The prolog is ASCII in every encoding the router reads, so Latin-1 shows it faithfully.
-        var text = Encoding.Latin1.GetString(head);
-        if (!text.StartsWith("<?xml", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var end = text.IndexOf("?>", StringComparison.Ordinal);
-        var match = EncodingAttribute().Match(end >= 0 ? text[..end] : text);
-        return match.Success ? match.Groups["name"].Value : null;
-    }
-
-    [GeneratedRegex("""encoding\s*=\s*["'](?<name>[A-Za-z0-9._:-]+)["']""", RegexOptions.CultureInvariant)]
-    private static partial Regex EncodingAttribute();
 
     private sealed record TextFilePayload(string FileName, string Text);
 

@@ -140,6 +140,34 @@ public sealed class FolderOutboundTests
         Assert.That(written.GetProperty("payload").GetProperty("number").GetString(), Is.EqualTo("1001"));
     }
 
+    [Test]
+    public async Task Body_text_writes_the_payloads_text_in_the_encoding_it_declares()
+    {
+        const string text = "<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<КоммерческаяИнформация><Документ><Ид>1001</Ид></Документ></КоммерческаяИнформация>\n";
+        var envelope = Order("order-1001") with
+        {
+            Payload = RouterJson.ToElement(new { fileName = "orders-1001.xml", encoding = "windows-1251", text }),
+        };
+        var endpoint = Endpoint(("body", "text"), ("fileName", "{messageId}.xml"));
+        var plan = endpoint.Plan(envelope, Context(envelope));
+
+        await endpoint.DeliverAsync(plan, Context(envelope), CancellationToken.None);
+
+        var expected = Encoding.GetEncoding(1251).GetBytes(text);
+        Assert.That(files.Inner.File.ReadAllBytes($"{Outbox}/order-1001.xml"), Is.EqualTo(expected));
+        Assert.That(plan.Encoding, Is.EqualTo("windows-1251"));
+    }
+
+    [Test]
+    public void Body_text_needs_a_text_in_the_payload()
+    {
+        var envelope = Order("order-1001");
+
+        var failure = Assert.Throws<PermanentFailureException>(() => Endpoint(("body", "text")).Plan(envelope, Context(envelope)));
+
+        Assert.That(failure!.Message, Does.Contain("no text"));
+    }
+
     private static Envelope Order(string messageId) => new()
     {
         MessageId = messageId,
