@@ -3,7 +3,7 @@ using System.IO.Abstractions;
 namespace Router.Endpoints.Folder;
 
 /// <summary>Moves handled files aside (processed/, failed/) without ever overwriting an earlier file of the same name.</summary>
-internal sealed class FileParking
+public sealed class FileParking
 {
     public const string ErrorNoteSuffix = ".error.txt";
 
@@ -48,6 +48,19 @@ internal sealed class FileParking
         var notePath = parkedPath + ErrorNoteSuffix;
         fileSystem.File.WriteAllText(notePath, note, NoteEncoding);
         return notePath;
+    }
+
+    /// <summary>The note's text: what was refused, from where, and why, for the person who finds the file.</summary>
+    public static string ErrorNote(string endpointId, string fileName, string? messageId, string code, DateTimeOffset at, string error)
+    {
+        var note = new System.Text.StringBuilder();
+        note.Append("endpoint: ").AppendLine(endpointId);
+        note.Append("file: ").AppendLine(fileName);
+        note.Append("message id: ").AppendLine(messageId ?? "-");
+        note.Append("code: ").AppendLine(code);
+        note.Append("at: ").AppendLine(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        note.Append("error: ").AppendLine(error);
+        return note.ToString();
     }
 
     private static string Numbered(string name, int attempt)

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Router.Core.Endpoints;
 using Serilog;
 
@@ -196,17 +194,8 @@ public sealed class FolderInboundEndpoint : IInboundEndpoint
         }
     }
 
-    private string ErrorNote(FileObservation file, string? messageId, string code, string error)
-    {
-        var note = new StringBuilder();
-        note.Append("endpoint: ").AppendLine(Id);
-        note.Append("file: ").AppendLine(file.Name);
-        note.Append("message id: ").AppendLine(messageId ?? "-");
-        note.Append("code: ").AppendLine(code);
-        note.Append("at: ").AppendLine(services.Clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
-        note.Append("error: ").AppendLine(error);
-        return note.ToString();
-    }
+    private string ErrorNote(FileObservation file, string? messageId, string code, string error) =>
+        FileParking.ErrorNote(Id, file.Name, messageId, code, services.Clock.GetUtcNow(), error);
 
     private sealed class PollTally
     {
