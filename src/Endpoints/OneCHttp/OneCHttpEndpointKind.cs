@@ -112,18 +112,24 @@ public sealed class OneCHttpEndpointKind : ICheckedEndpointKind, IHttpServedEndp
                 ? $"'{key}' belongs to mode: service (the router calling 1C); this endpoint is mode: exchange (1C calling the router)"
                 : $"'{key}' belongs to mode: exchange (1C calling the router); this endpoint is mode: service (the router calling 1C)");
         }
-        if (mode == OneCHttpMode.Exchange && !options.Contains(Keys.ExchangeDir))
-        {
-            yield return new ConfigException(modeNode.Mark, $"mode: exchange needs '{Keys.ExchangeDir}': the folder for uploads and the orders queued for 1C");
-        }
-        if (mode == OneCHttpMode.Service && !options.Contains(Keys.BaseUrl))
-        {
-            yield return new ConfigException(modeNode.Mark, $"mode: service needs '{Keys.BaseUrl}': the 1C publication, e.g. http://onec.local/trade");
-        }
         if (mode == OneCHttpMode.Service && usage.IsSource)
         {
             yield return new ConfigException(modeNode.Mark,
                 "a route reads from this endpoint, but mode: service only sends (1C has no push); to receive from 1C use mode: exchange");
+        }
+        if (mode == OneCHttpMode.Exchange && !options.Contains(Keys.ExchangeDir))
+        {
+            yield return new ConfigException(modeNode.Mark, $"mode: exchange needs '{Keys.ExchangeDir}': the folder for uploads and the orders queued for 1C");
+            yield break;
+        }
+        if (mode == OneCHttpMode.Service && !options.Contains(Keys.BaseUrl))
+        {
+            yield return new ConfigException(modeNode.Mark, $"mode: service needs '{Keys.BaseUrl}': the 1C publication, e.g. http://onec.local/trade");
+            yield break;
+        }
+        if (!options.Contains(Keys.User) || !options.Contains(Keys.Password))
+        {
+            yield break; // the schema reports them
         }
         var problem = mode == OneCHttpMode.Exchange ? TryRead(() => ExchangeOptions.Read(options, PathOnlyServices)) : TryRead(() => ServiceOptions.Read(options));
         if (problem is not null)

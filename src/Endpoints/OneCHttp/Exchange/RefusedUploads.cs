@@ -67,7 +67,8 @@ internal sealed class RefusedUploads
     {
         var stash = fileSystem.Path.Combine(options.ExchangeDir, "refused");
         fileSystem.Directory.CreateDirectory(stash);
-        var path = fileSystem.Path.Combine(stash, SafeFileName.From(name));
+        // ".refused" keeps a refused "x.php" from ever being a runnable script where it is kept.
+        var path = fileSystem.Path.Combine(stash, SafeFileName.From(name) + ".refused");
         await using (var file = fileSystem.FileStream.New(path, FileMode.Create, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
         {
             // Bounded: a refused name is no licence to fill the disk.

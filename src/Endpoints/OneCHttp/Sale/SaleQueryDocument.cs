@@ -60,7 +60,8 @@ internal static class SaleQueryDocument
             xml.WriteAttributeString("ФорматСуммы", "ЧЦ=18; ЧДЦ=2; ЧРД=.");
             xml.WriteAttributeString("ФорматКоличества", "ЧЦ=18; ЧДЦ=2; ЧРД=.");
             writeBody(xml);
-            xml.WriteEndElement();
+            // An empty answer is the root with an end tag, as Bitrix writes it, not a self-closed element.
+            xml.WriteFullEndElement();
             xml.WriteEndDocument();
         }
         return buffer.ToArray();
