@@ -7,7 +7,7 @@ namespace Router.Endpoints.Folder;
 /// Writes a file so that readers see either the old content or the complete new one: a temporary dot-file in the
 /// same folder, flushed to disk, then renamed over the final name.
 /// </summary>
-internal sealed class AtomicFileWriter
+public sealed class AtomicFileWriter
 {
     private readonly IFileSystem fileSystem;
 

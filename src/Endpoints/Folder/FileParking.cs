@@ -3,7 +3,7 @@ using System.IO.Abstractions;
 namespace Router.Endpoints.Folder;
 
 /// <summary>Moves handled files aside (processed/, failed/) without ever overwriting an earlier file of the same name.</summary>
-internal sealed class FileParking
+public sealed class FileParking
 {
     public const string ErrorNoteSuffix = InboundErrorNote.Suffix;
 

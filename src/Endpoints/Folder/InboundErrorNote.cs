@@ -4,7 +4,7 @@ using System.Text;
 namespace Router.Endpoints.Folder;
 
 /// <summary>The <c>&lt;name&gt;.error.txt</c> written beside a rejected file: what a person needs to find and fix it.</summary>
-internal static class InboundErrorNote
+public static class InboundErrorNote
 {
     public const string Suffix = ".error.txt";
 

@@ -21,19 +21,19 @@ public sealed class HttpOutboundEndpoint : IOutboundEndpoint
     public const string CorrelationIdHeader = "X-Correlation-Id";
     public const string MessageTypeHeader = "X-Message-Type";
 
-    private const int ErrorBodyExcerptBytes = 1024;
-    private const int ErrorBodyExcerptChars = 300;
-
     private readonly HttpOutboundOptions options;
     private readonly EndpointServices services;
     private readonly ILogger logger;
     private readonly string displayUrl;
+    private readonly IHttpErrorClassifier classifier;
 
-    public HttpOutboundEndpoint(string id, HttpOutboundOptions options, EndpointServices services)
+    /// <param name="classifier">How error answers are classified; by status code alone when null.</param>
+    public HttpOutboundEndpoint(string id, HttpOutboundOptions options, EndpointServices services, IHttpErrorClassifier? classifier = null)
     {
         Id = id;
         this.options = options;
         this.services = services;
+        this.classifier = classifier ?? StatusCodeClassifier.Instance;
         logger = services.Logger.ForContext<HttpOutboundEndpoint>().ForContext("EndpointId", id);
         displayUrl = UrlForDisplay.Of(options.Url, options.UrlIsSecret);
     }
@@ -99,21 +99,8 @@ public sealed class HttpOutboundEndpoint : IOutboundEndpoint
         }
         var method = plan.Method ?? options.Method.Method;
         var client = services.Http.Get(Id);
-        using var request = BuildRequest(plan, method);
-        HttpResponseMessage response;
-        try
-        {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (OperationCanceledException ex)
-        {
-            // The caller's pipeline cancels on its timeout; whether the partner acted is unknown, and the key covers a retry.
-            throw new TransientFailureException($"{method} {displayUrl}: no answer before the attempt was cancelled (timeout)", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new TransientFailureException($"{method} {displayUrl}: {Describe(ex)}", ex);
-        }
+        using var request = PartnerHttp.BuildRequest(plan, method);
+        var response = await PartnerHttp.SendAsync(client, request, $"{method} {displayUrl}", cancellationToken);
 
         using (response)
         {
@@ -124,80 +111,15 @@ public sealed class HttpOutboundEndpoint : IOutboundEndpoint
                 logger.Debug("Delivered {MessageLeg} to {Method} {Url}: {Status}", context.Leg, method, displayUrl, status);
                 return new DeliveryReceipt($"HTTP {statusText}");
             }
-            var excerpt = await ReadExcerptAsync(response, cancellationToken);
+            var excerpt = await PartnerHttp.ReadExcerptAsync(response, options.SecretValues, cancellationToken);
             var message = $"{method} {displayUrl} answered {statusText}" + (excerpt.Length > 0 ? ": " + excerpt : "");
-            if (IsTransient(response.StatusCode))
+            var verdict = classifier.Classify(status, excerpt);
+            if (verdict.Kind == FailureKind.Transient)
             {
                 var retryAfter = RetryAfterHeader.Read(response.Headers, services.Clock.GetUtcNow());
                 throw new TransientFailureException(message, retryAfter: retryAfter);
             }
-            throw new PermanentFailureException($"http-{status}", message);
-        }
-    }
-
-    private static bool IsTransient(HttpStatusCode status) =>
-        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)status >= 500;
-
-    private static HttpRequestMessage BuildRequest(DeliveryPlan plan, string method)
-    {
-        var request = new HttpRequestMessage(new HttpMethod(method), plan.Target)
-        {
-            Content = new ByteArrayContent(plan.Body),
-        };
-        if (plan.ContentType is { } contentType)
-        {
-            request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
-        }
-        foreach (var (name, value) in plan.Headers)
-        {
-            if (!request.Headers.TryAddWithoutValidation(name, value))
-            {
-                // Content-Language and friends belong to the content.
-                request.Content.Headers.TryAddWithoutValidation(name, value);
-            }
-        }
-        return request;
-    }
-
-    private static string Describe(HttpRequestException exception)
-    {
-        var detail = new StringBuilder(exception.Message);
-        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
-        {
-            detail.Append(" (").Append(inner.Message).Append(')');
-        }
-        if (exception.HttpRequestError != HttpRequestError.Unknown)
-        {
-            detail.Append(" [").Append(exception.HttpRequestError).Append(']');
-        }
-        return detail.ToString();
-    }
-
-    /// <summary>The start of an error answer, on one line, with every configured secret scrubbed out.</summary>
-    private async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-            var buffer = new byte[ErrorBodyExcerptBytes];
-            var filled = 0;
-            int read;
-            while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
-            {
-                filled += read;
-            }
-            var text = Encoding.UTF8.GetString(buffer, 0, filled);
-            var oneLine = string.Join(' ', text.Split((char[])['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-            foreach (var secret in options.SecretValues)
-            {
-                oneLine = oneLine.Replace(secret, "***", StringComparison.Ordinal);
-            }
-            return oneLine.Length <= ErrorBodyExcerptChars ? oneLine : oneLine[..ErrorBodyExcerptChars] + "…";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
-        {
-            // The status says enough; a body that breaks off must not hide it.
-            return "";
+            throw new PermanentFailureException(verdict.Code, message);
         }
     }
 }

@@ -87,8 +87,7 @@ public sealed record HttpOutboundOptions
         {
             var user = basic.GetRequiredString(HttpOptionKeys.User);
             var password = basic.GetRequiredString(HttpOptionKeys.Password);
-            var token = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
-            return ("Basic " + token, [password]);
+            return (BasicAuthorization.Header(user, password), [password]);
         }
         if (auth.GetString(HttpOptionKeys.Bearer) is { } bearer)
         {

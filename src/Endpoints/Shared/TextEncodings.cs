@@ -38,5 +38,15 @@ public static class TextEncodings
     public static Encoding Strict(string name) =>
         FindStrict(name) ?? throw new ArgumentOutOfRangeException(nameof(name), name, "unknown text encoding");
 
+    /// <summary>
+    /// An encoder for text the router writes for people or for 1C's line protocol: a character the encoding lacks
+    /// becomes '?', because an answer must go out even when a file name cannot be spelled in windows-1251.
+    /// </summary>
+    public static Encoding Replacing(string name)
+    {
+        var encoding = Encoding.GetEncoding(name.Trim());
+        return Encoding.GetEncoding(encoding.CodePage, new EncoderReplacementFallback("?"), new DecoderReplacementFallback("?"));
+    }
+
     public static bool IsUtf8(Encoding encoding) => encoding.CodePage == Encoding.UTF8.CodePage;
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Router.Core.Endpoints;
 using Router.Core.Routing;
 using Router.Core.Stores;
+using Router.Endpoints.Listener;
 using Router.Host.Composition;
 using Router.Host.Summary;
 using Router.Sandbox.Hosting;
@@ -80,12 +81,20 @@ public sealed class RunCommand : ICommandDefinition
                 }
                 return drained ? ExitCodes.Success : ExitCodes.RuntimeFailure;
             }
+            await using var listener = await StartListenerAsync(runtime, engine, logger, cancellationToken);
             logger.Information("Router running with {Config}; Ctrl-C stops it", context.ConfigPath);
             if (sandbox is not null)
             {
                 logger.Information("Sandbox emulators at {Url}", sandbox.BaseAddress);
             }
-            await engine.RunPollersAsync(cancellationToken);
+            // Until Ctrl-C or SIGTERM, even when nothing polls: an HTTP-only router waits for its callers.
+            await Task.WhenAll(engine.RunPollersAsync(cancellationToken), UntilCancelledAsync(cancellationToken));
+            if (listener is not null)
+            {
+                // Callers first: no new hand-offs may start while the engine behind them stops.
+                logger.Information("Stopping the HTTP listener: finishing requests in flight (up to {Grace})", RouterHttpListener.StopGrace);
+                await listener.StopAsync(CancellationToken.None);
+            }
             logger.Information("Stopping: finishing in-flight messages (up to {Grace}), returning the rest to their queues", engine.ShutdownGrace);
             await engine.DisposeAsync();
             logger.Information("Stopped");
@@ -94,6 +103,38 @@ public sealed class RunCommand : ICommandDefinition
         finally
         {
             await engine.DisposeAsync();
+        }
+    }
+
+    /// <summary>The listener on router.http.listen when some routed endpoint is served over HTTP; null when none is (no port is opened).</summary>
+    private static async Task<RouterHttpListener?> StartListenerAsync(RouterRuntime runtime, RouterEngine engine, Serilog.ILogger logger, CancellationToken cancellationToken)
+    {
+        var served = runtime.Inbound.Values.OfType<IHttpInboundEndpoint>().ToList();
+        if (served.Count == 0)
+        {
+            return null;
+        }
+        // validate reports a missing address; this guards configurations built without the loader.
+        var listen = runtime.Config.Router.Http.Listen
+            ?? throw new UsageException($"endpoints {string.Join(", ", served.Select(e => e.Id))} are called over HTTP: set router.http.listen");
+        try
+        {
+            return await RouterHttpListener.StartAsync(listen, served, engine.Sink, logger, cancellationToken);
+        }
+        catch (IOException ex)
+        {
+            throw new IOException($"cannot listen on {listen} (router.http.listen): {ex.Message}", ex);
+        }
+    }
+
+    private static async Task UntilCancelledAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(System.Threading.Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

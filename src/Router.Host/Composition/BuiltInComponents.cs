@@ -6,7 +6,8 @@ namespace Router.Host.Composition;
 /// <summary>Every endpoint kind and transformer this build of the router knows: the registries config loading and the engine share.</summary>
 public static class BuiltInComponents
 {
-    public static EndpointKindRegistry EndpointKinds() => new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All]);
+    public static EndpointKindRegistry EndpointKinds() =>
+        new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind()]);
 
     public static TransformerRegistry Transformers() =>
         new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);

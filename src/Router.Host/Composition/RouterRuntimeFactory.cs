@@ -55,7 +55,7 @@ public static class RouterRuntimeFactory
         foreach (var definition in config.Endpoints)
         {
             var kind = kinds.Find(definition.Kind) ?? throw new InvalidOperationException($"endpoint kind '{definition.Kind}' is not registered");
-            if (sources.Contains(definition.Id))
+            if (sources.Contains(definition.Id) || ServedOverHttp(kind, definition, sources, targets))
             {
                 inbound[definition.Id] = kind.CreateInbound(definition, services);
             }
@@ -67,6 +67,15 @@ public static class RouterRuntimeFactory
         }
         return new RouterTopology(config, routes, inbound, outbound, http);
     }
+
+    /// <summary>
+    /// An endpoint others call on the HTTP listener needs its inbound side even when routes only deliver to it:
+    /// 1C fetches the orders queued for it with a request to the listener.
+    /// </summary>
+    private static bool ServedOverHttp(IEndpointKind kind, EndpointDefinition definition, HashSet<string> sources, HashSet<string> targets) =>
+        kind is IHttpServedEndpointKind served
+        && served.ServedPaths(definition.Options, new EndpointUsage(sources.Contains(definition.Id), targets.Contains(definition.Id))).Count > 0
+        && (sources.Contains(definition.Id) || targets.Contains(definition.Id));
 
     /// <summary>Opens the state and the transport the configuration names, and builds everything on them.</summary>
     public static async Task<RouterRuntime> CreateAsync(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock,

@@ -24,6 +24,15 @@ public sealed record FaultSpec
 
     public int Count { get; init; } = 1;
 
+    /// <summary>
+    /// The body of a status fault, as the emulated system words its errors (1C answers a lock conflict with a 500 and
+    /// a text); null for the sandbox's generic JSON. Emulators offer faithful presets (e.g. OneCFaults).
+    /// </summary>
+    public string? Body { get; init; }
+
+    /// <summary>The Content-Type of <see cref="Body"/>; text/plain; charset=utf-8 when null.</summary>
+    public string? ContentType { get; init; }
+
     /// <summary>Only requests whose path starts with this (e.g. <c>/platform/orders</c>); null for all.</summary>
     public string? Path { get; init; }
 

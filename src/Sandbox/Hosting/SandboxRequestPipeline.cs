@@ -117,7 +117,12 @@ internal sealed class SandboxRequestPipeline
         {
             context.Response.Headers.RetryAfter = retryAfter;
         }
-        if (fault.Status is >= 200 and not 204 and not 304)
+        if (fault.Body is { } body)
+        {
+            context.Response.ContentType = fault.ContentType ?? "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(body, cancellationToken);
+        }
+        else if (fault.Status is >= 200 and not 204 and not 304)
         {
             await context.Response.WriteAsJsonAsync(
                 new { error = "injected_fault", status = fault.Status, message = $"the sandbox answered {fault.Status} as instructed" },

@@ -31,7 +31,7 @@ internal sealed class ReferenceChecks(ConfigCatalog catalog, EndpointKindRegistr
     }
 
     /// <summary>The endpoint ids under <c>to:</c>, however each item was written.</summary>
-    private static IEnumerable<(string Id, ConfigScalar Node)> Destinations(ConfigNode? to)
+    internal static IEnumerable<(string Id, ConfigScalar Node)> Destinations(ConfigNode? to)
     {
         IReadOnlyList<ConfigNode> items = to switch
         {
