@@ -27,9 +27,10 @@ internal static class OrderReader
         {
             throw Violation(input, $"order {number.GetString()} has no 'lines': 1C rejects an order without goods");
         }
+        Order order;
         try
         {
-            return payload.Deserialize<Order>(RouterJson.Options)
+            order = payload.Deserialize<Order>(RouterJson.Options)
                 ?? throw Violation(input, "the payload is null");
         }
         catch (JsonException e)
@@ -37,6 +38,35 @@ internal static class OrderReader
             throw new PermanentFailureException(ErrorCodes.SchemaViolation,
                 $"{CommerceMLOrderTransformerFactory.TransformerName}: message {input.MessageId}: {e.Message}", e);
         }
+        return Completed(input, order);
+    }
+
+    /// <summary>
+    /// The serializer leaves absent money as null even where the model says it is always there; 1C needs the total
+    /// and each line's price and sum, and reads a missing goods, delivery or discount sum as nothing of it.
+    /// </summary>
+    private static Order Completed(Envelope input, Order order)
+    {
+        for (var i = 0; i < order.Lines.Count; i++)
+        {
+            var line = order.Lines[i];
+            if (line.UnitPrice is null || line.Total is null)
+            {
+                throw Violation(input, $"order {order.Number}: lines[{i}] has no '{(line.UnitPrice is null ? "unitPrice" : "total")}'");
+            }
+        }
+        var totals = order.Totals ?? throw Violation(input, $"order {order.Number} has no 'totals'");
+        var total = totals.Total ?? throw Violation(input, $"order {order.Number} has no 'totals.total'");
+        var none = new Money(0, total.Currency);
+        return order with
+        {
+            Totals = totals with
+            {
+                Goods = totals.Goods ?? new Money(order.Lines.Sum(l => l.Total.Amount), total.Currency),
+                Delivery = totals.Delivery ?? none,
+                Discount = totals.Discount ?? none,
+            },
+        };
     }
 
     private static PermanentFailureException Violation(Envelope input, string problem) =>

@@ -155,6 +155,39 @@ public class CommerceMLOrderTransformerTests
     }
 
     [Test]
+    public void Totals_with_only_the_total_are_enough_and_the_goods_sum_comes_from_the_lines()
+    {
+        const string json = """
+            { "number": "77", "customer": { "id": "c-1", "name": "Иван Петров" },
+              "lines": [ { "sku": "A", "name": "Вентилятор", "quantity": 2, "unitPrice": { "amount": 10 }, "total": { "amount": 20 } },
+                         { "sku": "B", "name": "Фильтр", "quantity": 1, "unitPrice": { "amount": 5 }, "total": { "amount": 5 } } ],
+              "totals": { "total": { "amount": 25, "currency": "RUB" } } }
+            """;
+
+        var text = TextOf(Write(json: json));
+
+        Assert.That(text, Does.Contain("<Сумма>25.00</Сумма>"));
+        Assert.That(text, Does.Not.Contain("Доставка заказа"), "no delivery sum is no delivery line");
+    }
+
+    [TestCase("\"unitPrice\": { \"amount\": 10 }", "\"totals\": { \"goods\": { \"amount\": 25 } }", "'totals.total'")]
+    [TestCase("\"unitPrice\": { \"amount\": 10 }", "\"totals\": null", "'totals'")]
+    [TestCase("\"unitPrice\": null", "\"totals\": { \"total\": { \"amount\": 25 } }", "lines[0] has no 'unitPrice'")]
+    public void Missing_money_is_named(string unitPrice, string totals, string named)
+    {
+        var json = $$"""
+            { "number": "77", "customer": { "id": "c-1", "name": "Иван Петров" },
+              "lines": [ { "sku": "A", "name": "Вентилятор", "quantity": 2, {{unitPrice}}, "total": { "amount": 20 } } ],
+              {{totals}} }
+            """;
+
+        var failure = Assert.Throws<PermanentFailureException>(() => Write(json: json));
+
+        Assert.That(failure!.Code, Is.EqualTo(ErrorCodes.SchemaViolation));
+        Assert.That(failure.Message, Does.Contain(named));
+    }
+
+    [Test]
     public void An_order_without_a_number_is_rejected()
     {
         var failure = Assert.Throws<PermanentFailureException>(() => Write(json: OrderJson.Replace("\"number\": \"1001\",", "")));
