@@ -13,8 +13,8 @@ namespace Router.Integration.Tests.Engine;
 [CancelAfter(180_000)]
 public sealed class PollerLeaseTests
 {
-    private PostgresTestSchema schema = null!;
-    private string variable = null!;
+    private PostgresTestSchema? schema;
+    private string? variable;
 
     [SetUp]
     public async Task CreateDatabase()
@@ -27,8 +27,12 @@ public sealed class PollerLeaseTests
     [TearDown]
     public async Task DropDatabase()
     {
-        Environment.SetEnvironmentVariable(variable, null);
-        await schema.DisposeAsync();
+        // Also runs when SetUp was ignored for want of a server.
+        if (schema is not null)
+        {
+            Environment.SetEnvironmentVariable(variable!, null);
+            await schema.DisposeAsync();
+        }
     }
 
     private string OrdersOnPostgres() => Yaml.Orders(to: "[ archive ]")
@@ -39,7 +43,7 @@ public sealed class PollerLeaseTests
 
     /// <summary>Another host: a lease store of its own on the same database, its session named so it can be cut.</summary>
     private PostgresLeaseStore OtherHost() =>
-        new(new NpgsqlConnectionStringBuilder(schema.ConnectionString) { ApplicationName = "other-host-" + schema.Name }.ConnectionString);
+        new(new NpgsqlConnectionStringBuilder(schema!.ConnectionString) { ApplicationName = "other-host-" + schema.Name }.ConnectionString);
 
     [Test]
     public async Task A_poll_pass_leaves_an_endpoint_whose_lease_another_host_holds()
@@ -70,7 +74,7 @@ public sealed class PollerLeaseTests
         using var stop = new CancellationTokenSource();
         var pollers = router.Engine.RunPollersAsync(stop.Token);
 
-        await schema.ExecuteAsync($"SELECT pg_terminate_backend(pid, 30000) FROM pg_stat_activity WHERE application_name = 'other-host-{schema.Name}'");
+        await schema!.ExecuteAsync($"SELECT pg_terminate_backend(pid, 30000) FROM pg_stat_activity WHERE application_name = 'other-host-{schema.Name}'");
         await RouterFixture.EventuallyAsync(() => Task.FromResult(File.Exists(router.Path("inbox", "processed", "a.json"))), "this host polled the folder");
         await stop.CancelAsync();
         await pollers;

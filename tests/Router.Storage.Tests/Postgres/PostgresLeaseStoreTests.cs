@@ -10,7 +10,7 @@ public sealed class PostgresLeaseStoreTests
 {
     private const string Lease = "poll:onec-ftp";
 
-    private PostgresTestSchema schema = null!;
+    private PostgresTestSchema? schema;
     private readonly List<PostgresLeaseStore> stores = [];
 
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
@@ -26,20 +26,23 @@ public sealed class PostgresLeaseStoreTests
             await store.DisposeAsync();
         }
         stores.Clear();
-        await schema.DisposeAsync();
+        if (schema is not null)
+        {
+            await schema.DisposeAsync();
+        }
     }
 
     /// <summary>A host's store; its session is named so the test can cut exactly that connection.</summary>
     private PostgresLeaseStore Host(string name)
     {
-        var store = new PostgresLeaseStore(new NpgsqlConnectionStringBuilder(schema.ConnectionString) { ApplicationName = $"{name}-{schema.Name}" }.ConnectionString);
+        var store = new PostgresLeaseStore(new NpgsqlConnectionStringBuilder(schema!.ConnectionString) { ApplicationName = $"{name}-{schema.Name}" }.ConnectionString);
         stores.Add(store);
         return store;
     }
 
     /// <summary>Waits until the backend is gone (the timeout form of pg_terminate_backend), so its locks are released.</summary>
     private Task<object?> TerminateAsync(string name) =>
-        schema.ExecuteAsync($"SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 30000)) FROM pg_stat_activity WHERE application_name = '{name}-{schema.Name}'");
+        schema!.ExecuteAsync($"SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 30000)) FROM pg_stat_activity WHERE application_name = '{name}-{schema.Name}'");
 
     [Test]
     public async Task Only_one_host_holds_a_lease_and_keeps_it()

@@ -13,7 +13,7 @@ public sealed class PostgresStateChangesWriterTests
 {
     private static readonly DateTimeOffset At = new(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
-    private PostgresTestSchema schema = null!;
+    private PostgresTestSchema? schema;
     private PostgresRouterState state = null!;
 
     private static CancellationToken Ct => TestContext.CurrentContext.CancellationToken;
@@ -29,8 +29,12 @@ public sealed class PostgresStateChangesWriterTests
     [TearDown]
     public async Task DropState()
     {
-        await state.DisposeAsync();
-        await schema.DisposeAsync();
+        // Also runs when SetUp was ignored for want of a server.
+        if (schema is not null)
+        {
+            await state.DisposeAsync();
+            await schema.DisposeAsync();
+        }
     }
 
     private static StateChanges OneOfEach()
