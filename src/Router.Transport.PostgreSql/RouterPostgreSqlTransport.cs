@@ -37,6 +37,10 @@ public sealed class RouterPostgreSqlTransport : ITransport, ITransportInspector,
 
     public string Address => inner.Address;
 
+    /// <summary>True when a send or receive in <paramref name="context"/> opened a transaction that participants will write in.</summary>
+    public static bool HasTransaction(ITransactionContext context) =>
+        context?.Items.ContainsKey(SharedTransactionKey) ?? throw new ArgumentNullException(nameof(context));
+
     public void CreateQueue(string address) => inner.CreateQueue(address);
 
     public void Initialize() => inner.Initialize();
