@@ -3,7 +3,7 @@ using Router.Benchmarks;
 using Router.Benchmarks.Reporting;
 using Router.Benchmarks.Scenarios;
 
-// Usage: Router.Benchmarks [--messages N] [--repeat R] [--sync normal|full|both] [--scenarios a,b]
+// Usage: Router.Benchmarks [--messages N] [--repeat R] [--sync normal|full|both] [--scenarios a,b,p,q]
 //                          [--senders S] [--parallelism P] [--prefetch F] [--dir PATH]
 // Every scenario runs in this one process and run: a small warm-up first (not reported), then R repetitions in which
 // the scenarios run back to back for each durability. Ratios are to scenario (a) of the same durability.
@@ -18,7 +18,10 @@ var durabilities = (options.GetValueOrDefault("sync") ?? "both") switch
     "full" => new[] { true },
     _ => new[] { false, true },
 };
-IBenchmarkScenario[] allScenarios = [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario()];
+// The PostgreSQL scenarios need a server (scripts/bench.sh --postgres starts one): they run when one is named.
+IBenchmarkScenario[] allScenarios = Environment.GetEnvironmentVariable(RebusPostgreSqlScenario.ServerVariable) is null
+    ? [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario()]
+    : [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario(), new RebusPostgreSqlScenario(wrapped: false), new RebusPostgreSqlScenario(wrapped: true)];
 var only = options.GetValueOrDefault("scenarios")?.Split(',') ?? [];
 var scenarios = allScenarios.Where(s => only.Length == 0 || only.Contains(s.Name.Split(':')[0])).ToArray();
 

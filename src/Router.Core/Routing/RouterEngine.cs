@@ -5,6 +5,7 @@ using Rebus.Retry;
 using Rebus.Retry.Simple;
 using Rebus.Serialization.Json;
 using Router.Core.Endpoints;
+using Router.Core.Leases;
 using Router.Core.Messages;
 
 namespace Router.Core.Routing;
@@ -112,7 +113,16 @@ public sealed class RouterEngine : IAsyncDisposable
         var sink = Sink;
         var polls = runtime.Inbound.Values
             .Where(e => runtime.RoutesFrom(e.Id).Any())
-            .Select(async endpoint => (endpoint.Id, Result: await endpoint.PollAsync(sink, settle, cancellationToken).ConfigureAwait(false)));
+            .Select(async endpoint =>
+            {
+                // Another host's poller holds the endpoint: it takes what arrives, this pass must not take it too.
+                if (!await runtime.Leases.TryHoldAsync(LeaseNames.Poller(endpoint.Id), cancellationToken).ConfigureAwait(false))
+                {
+                    runtime.Logger.Warning("Not polling {Endpoint}: another host holds its lease and polls it", endpoint.Id);
+                    return (endpoint.Id, Result: PollResult.Empty);
+                }
+                return (endpoint.Id, Result: await endpoint.PollAsync(sink, settle, cancellationToken).ConfigureAwait(false));
+            });
         var results = await Task.WhenAll(polls).ConfigureAwait(false);
         return results.ToDictionary(r => r.Id, r => r.Result, StringComparer.Ordinal);
     }
@@ -126,11 +136,24 @@ public sealed class RouterEngine : IAsyncDisposable
             .Select(endpoint => Task.Run(async () =>
             {
                 using var timer = new PeriodicTimer(endpoint.PollInterval!.Value, runtime.Clock);
+                var lease = LeaseNames.Poller(endpoint.Id);
+                var holding = false;
                 do
                 {
                     try
                     {
-                        await endpoint.PollAsync(sink, null, cancellationToken).ConfigureAwait(false);
+                        // Each tick asks again: a host that lost its lease stops, one that finds it free takes over.
+                        var held = await runtime.Leases.TryHoldAsync(lease, cancellationToken).ConfigureAwait(false);
+                        if (held != holding)
+                        {
+                            runtime.Logger.Information(held ? "This host now polls {Endpoint} (took its lease)" : "Another host polls {Endpoint} now (lease lost)",
+                                endpoint.Id);
+                            holding = held;
+                        }
+                        if (held)
+                        {
+                            await endpoint.PollAsync(sink, null, cancellationToken).ConfigureAwait(false);
+                        }
                     }
                     catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
@@ -138,8 +161,22 @@ public sealed class RouterEngine : IAsyncDisposable
                     }
                 }
                 while (await WaitNextAsync(timer, cancellationToken).ConfigureAwait(false));
+                await ReleaseLeaseAsync(lease).ConfigureAwait(false);
             }, CancellationToken.None));
         return Task.WhenAll(loops);
+    }
+
+    /// <summary>On the way out, so another host takes over at its next attempt instead of when this one's connection closes.</summary>
+    private async Task ReleaseLeaseAsync(string lease)
+    {
+        try
+        {
+            await runtime.Leases.ReleaseAsync(lease, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            runtime.Logger.Warning(e, "Releasing lease {Lease} failed; it lapses when this host's connection closes", lease);
+        }
     }
 
     private static async Task<bool> WaitNextAsync(PeriodicTimer timer, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using Router.Core.Config.Model;
 using Router.Core.Endpoints;
+using Router.Core.Leases;
 using Router.Core.Stages.Resilience;
 using Router.Core.Stores;
 
@@ -17,6 +18,9 @@ public sealed class RouterRuntime : IAsyncDisposable
     public required IRouterTransport Transport { get; init; }
     public required TimeProvider Clock { get; init; }
     public required Serilog.ILogger Logger { get; init; }
+
+    /// <summary>Which host polls each inbound endpoint and runs each schedule; one host holds everything on SQLite.</summary>
+    public ILeaseStore Leases { get; init; } = new SingleHostLeaseStore();
 
     /// <summary>Disposed with the runtime (HTTP clients, file watchers…).</summary>
     public IReadOnlyList<IDisposable> OwnedResources { get; init; } = [];
@@ -43,6 +47,7 @@ public sealed class RouterRuntime : IAsyncDisposable
         {
             resource.Dispose();
         }
+        await Leases.DisposeAsync().ConfigureAwait(false);
         await Transport.DisposeAsync().ConfigureAwait(false);
         await State.DisposeAsync().ConfigureAwait(false);
     }

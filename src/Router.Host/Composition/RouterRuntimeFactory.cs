@@ -7,7 +7,9 @@ using Router.Core.Stages.Resilience;
 using Router.Core.Stores;
 using Router.Core.Transformers;
 using Router.Endpoints.Http;
+using Router.Core.Leases;
 using Router.Host.Transports;
+using Router.Storage.Postgres;
 using Router.Storage.Sqlite;
 using Router.Transport.Sqlite.Database;
 
@@ -96,6 +98,7 @@ public static class RouterRuntimeFactory
             Resilience = resilience,
             State = state,
             Transport = transport,
+            Leases = LeasesFor(state),
             Clock = clock,
             Logger = logger,
             OwnedResources = [topology.Http],
@@ -105,6 +108,10 @@ public static class RouterRuntimeFactory
     /// <summary>The state alone (it owns its database), for verbs that only read it: no routes, endpoints or transport are built.</summary>
     public static async Task<IRouterState> OpenStateAsync(RouterConfig config, CancellationToken cancellationToken)
     {
+        if (config.Router.Storage.Kind == "postgresql")
+        {
+            return await OpenPostgresStateAsync(config, cancellationToken).ConfigureAwait(false);
+        }
         RequireSqliteStorage(config);
         var state = SqliteRouterState.Open(Resolve(config, config.Router.Storage.Path), config.Router.Transport.Durability == Durability.Full);
         await state.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -114,6 +121,10 @@ public static class RouterRuntimeFactory
     private static async Task<(IRouterState State, IRouterTransport Transport)> OpenStorageAsync(RouterConfig config, CancellationToken cancellationToken)
     {
         var settings = config.Router;
+        if (settings.Storage.Kind == "postgresql")
+        {
+            return await OpenOnPostgresStateAsync(config, cancellationToken).ConfigureAwait(false);
+        }
         RequireSqliteStorage(config);
         var statePath = Resolve(config, settings.Storage.Path);
         var transportPath = settings.Transport.Path is { } p ? Resolve(config, p) : statePath;
@@ -129,16 +140,66 @@ public static class RouterRuntimeFactory
             "sqlite" when transportPath == statePath => await SqliteRouterTransport.CreateAsync(database, state, settings.Transport, cancellationToken).ConfigureAwait(false),
             "sqlite" => throw new NotSupportedException("the SQLite transport must share the state's database file (leave router.transport.path unset)"),
             "inmemory" => new InMemoryRouterTransport(state),
-            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite' or 'inmemory'"),
+            "postgresql" => await PostgresRouterTransport.CreateAsync(TransportConnection(config), state, cancellationToken).ConfigureAwait(false),
+            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite', 'postgresql' or 'inmemory'"),
         };
         return (state, transport);
     }
+
+    /// <summary>State in PostgreSQL, shared by every host; the transport alongside it (the same database shares its transactions).</summary>
+    private static async Task<(IRouterState State, IRouterTransport Transport)> OpenOnPostgresStateAsync(RouterConfig config, CancellationToken cancellationToken)
+    {
+        var state = await OpenPostgresStateAsync(config, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            IRouterTransport transport = config.Router.Transport.Kind switch
+            {
+                "postgresql" => await PostgresRouterTransport.CreateAsync(TransportConnection(config), state, cancellationToken).ConfigureAwait(false),
+                "inmemory" => new InMemoryRouterTransport(state),
+                "sqlite" => throw new NotSupportedException(
+                    "the SQLite transport keeps its queues in the state's SQLite file; with storage kind 'postgresql' use transport kind 'postgresql'"),
+                var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'postgresql' or 'inmemory'"),
+            };
+            return (state, transport);
+        }
+        catch
+        {
+            await state.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<PostgresRouterState> OpenPostgresStateAsync(RouterConfig config, CancellationToken cancellationToken)
+    {
+        var connection = config.Router.Storage.Connection
+            ?? throw new NotSupportedException("storage kind 'postgresql' needs 'connection' (e.g. connection: ${env:ROUTER_PG})");
+        var state = PostgresRouterState.Open(connection);
+        try
+        {
+            await state.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Npgsql.NpgsqlException e)
+        {
+            await state.DisposeAsync().ConfigureAwait(false);
+            // The driver's message never carries the password; the connection string is described without it.
+            throw new InvalidOperationException($"cannot open the router's state on PostgreSQL {PostgresConnectionStrings.Describe(connection)}: {e.Message}", e);
+        }
+        return state;
+    }
+
+    private static string TransportConnection(RouterConfig config) =>
+        config.Router.Transport.Connection
+        ?? throw new NotSupportedException("transport kind 'postgresql' needs 'connection' (e.g. connection: ${env:ROUTER_PG})");
+
+    /// <summary>Hosts sharing a PostgreSQL state decide there who polls what; on SQLite the one host holds every lease.</summary>
+    private static ILeaseStore LeasesFor(IRouterState state) =>
+        state is PostgresRouterState postgres ? new PostgresLeaseStore(postgres.ConnectionString) : new SingleHostLeaseStore();
 
     private static void RequireSqliteStorage(RouterConfig config)
     {
         if (config.Router.Storage.Kind != "sqlite")
         {
-            throw new NotSupportedException($"storage kind '{config.Router.Storage.Kind}' is not available in this build; use 'sqlite'");
+            throw new NotSupportedException($"storage kind '{config.Router.Storage.Kind}' is not available in this build; use 'sqlite' or 'postgresql'");
         }
     }
 
