@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+using Rebus.Logging;
+using Router.Transport.RabbitMq.Connections;
+
+namespace Router.Transport.RabbitMq.Publishing;
+
+/// <summary>
+/// Publishes a transaction's messages as one batch on a channel with publisher confirms: all are written first, then
+/// their confirms are awaited together (awaiting each in turn would cost a round trip per message). The batch counts
+/// as sent only when the broker acknowledged every message; a nack, a return of a mandatory message, a closed channel
+/// or a confirm missing after the timeout fails it whole.
+/// </summary>
+/// <remarks>
+/// Channels are pooled, one batch at a time each, so concurrent commits do not wait on each other's confirms. A
+/// channel whose batch timed out still owes confirms; it is closed rather than reused.
+/// </remarks>
+internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan confirmTimeout, ILog log) : IAsyncDisposable
+{
+    private const int MaxIdleChannels = 16;
+
+    private static readonly CreateChannelOptions ConfirmingChannel = new(
+        publisherConfirmationsEnabled: true,
+        publisherConfirmationTrackingEnabled: true,
+        // The batch is the unit of waiting: no client-side throttle on outstanding confirms.
+        outstandingPublisherConfirmationsRateLimiter: null);
+
+    private readonly ConcurrentBag<IChannel> idle = [];
+
+    public async Task PublishAsync(IReadOnlyList<PublishRequest> batch, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return;
+        }
+        var channel = await RentAsync(cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(confirmTimeout);
+        var pending = new Task[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            pending[i] = channel.BasicPublishAsync(request.Address.Exchange, request.Address.RoutingKey, request.Mandatory,
+                request.Properties, request.Body, timeout.Token).AsTask();
+        }
+        try
+        {
+            await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A channel still owing confirms (timed out) is not reused: they could arrive for the next batch's numbers.
+            ReturnOrClose(channel, reusable: channel.IsOpen && !timeout.IsCancellationRequested);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            throw Failure(batch, pending, timedOut: timeout.IsCancellationRequested);
+        }
+        ReturnOrClose(channel, reusable: true);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        while (idle.TryTake(out var channel))
+        {
+            await CloseQuietlyAsync(channel).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IChannel> RentAsync(CancellationToken cancellationToken)
+    {
+        while (idle.TryTake(out var pooled))
+        {
+            if (pooled.IsOpen)
+            {
+                return pooled;
+            }
+            await CloseQuietlyAsync(pooled).ConfigureAwait(false);
+        }
+        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await connection.CreateChannelAsync(ConfirmingChannel, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
+        {
+            throw new RabbitMqUnavailableException($"cannot open a publishing channel to RabbitMQ at {connections.Display}: {e.Message}", e);
+        }
+    }
+
+    private void ReturnOrClose(IChannel channel, bool reusable)
+    {
+        if (reusable && channel.IsOpen && idle.Count < MaxIdleChannels)
+        {
+            idle.Add(channel);
+            return;
+        }
+        // Not awaited: closing a channel of a blocked or dead connection can take until the client's own timeout.
+        _ = CloseQuietlyAsync(channel);
+    }
+
+    private Exception Failure(IReadOnlyList<PublishRequest> batch, Task[] pending, bool timedOut)
+    {
+        var returned = new List<string>();
+        var nacked = new List<string>();
+        var unconfirmed = new List<string>();
+        Exception? other = null;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            var task = pending[i];
+            switch (task.Exception?.GetBaseException())
+            {
+                case null when task.IsCanceled:
+                    unconfirmed.Add(batch[i].Describe());
+                    break;
+                case null:
+                    break;
+                case PublishException { IsReturn: true }:
+                    returned.Add(batch[i].Describe());
+                    break;
+                case PublishException:
+                    nacked.Add(batch[i].Describe());
+                    break;
+                case OperationCanceledException:
+                    unconfirmed.Add(batch[i].Describe());
+                    break;
+                case var e:
+                    other ??= e;
+                    unconfirmed.Add(batch[i].Describe());
+                    break;
+            }
+        }
+        var parts = new List<string>();
+        if (returned.Count > 0)
+        {
+            parts.Add($"{returned.Count} returned as unroutable (no queue is bound for them): {Sample(returned)}");
+        }
+        if (nacked.Count > 0)
+        {
+            parts.Add($"{nacked.Count} refused by the broker (nack): {Sample(nacked)}");
+        }
+        if (unconfirmed.Count > 0)
+        {
+            var why = timedOut ? $"not confirmed within {confirmTimeout.TotalSeconds:0.###} s" : $"not confirmed ({other?.Message ?? "the channel closed"})";
+            parts.Add($"{unconfirmed.Count} {why}: {Sample(unconfirmed)}");
+        }
+        var message = $"RabbitMQ did not accept {returned.Count + nacked.Count + unconfirmed.Count} of {batch.Count} message(s); the transaction is rolled back: {string.Join("; ", parts)}";
+        log.Warn("{error}", message);
+        return new RabbitMqPublishException(message, other);
+    }
+
+    private static string Sample(List<string> items) =>
+        items.Count <= 3 ? string.Join(", ", items) : string.Join(", ", items.Take(3)) + $" and {items.Count - 3} more";
+
+    private async Task CloseQuietlyAsync(IChannel channel)
+    {
+        try
+        {
+            if (channel.IsOpen)
+            {
+                await channel.CloseAsync().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            await channel.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            log.Debug("Closing a RabbitMQ publishing channel failed: {error}", e.Message);
+        }
+    }
+}
