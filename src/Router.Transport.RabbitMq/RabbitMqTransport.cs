@@ -56,7 +56,7 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
         controlConnection = new ConnectionKeeper(broker, name + " (consume)", log);
         publishConnection = new ConnectionKeeper(broker, name + " (publish)", log);
         topologyChannel = new TopologyChannel(controlConnection, log);
-        declarations = new QueueDeclarations(topologyChannel, this.options);
+        declarations = new QueueDeclarations(topologyChannel, this.options, log);
         publisher = new ConfirmedPublisher(publishConnection, this.options.ConfirmTimeoutValue, log);
         consumer = inputQueueName is null ? null : new InputQueueConsumer(controlConnection, declarations, inputQueueName, this.options, log);
     }
@@ -76,7 +76,7 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
     /// <summary>Declares a durable queue bound to the direct exchange under its name (Rebus calls this for the error queue).</summary>
     public override void CreateQueue(string address) =>
         // Rebus's CreateQueue is synchronous: called at start-up only.
-        declarations.DeclareQueueAsync(address, CancellationToken.None).GetAwaiter().GetResult();
+        declarations.DeclareQueueAsync(address, CancellationToken.None, acceptOtherType: true).GetAwaiter().GetResult();
 
     /// <summary>Declares the exchanges and, for a receiver, its input queue: the broker must be reachable.</summary>
     public void Initialize()
@@ -253,8 +253,7 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
     private async Task<PublishRequest> DeferredRequestAsync(Dictionary<string, string> headers, byte[] body, string recipient,
         DateTimeOffset dueTime, TimeSpan delay, long now)
     {
-        var bucket = DelayBuckets.RoundUp(delay);
-        await declarations.EnsureDelayQueueAsync(bucket, CancellationToken.None).ConfigureAwait(false);
+        var delayQueue = await declarations.EnsureDelayQueueAsync(DelayBuckets.RoundUp(delay), CancellationToken.None).ConfigureAwait(false);
         await declarations.RequireQueueAsync(recipient, CancellationToken.None).ConfigureAwait(false);
         // Time to be received counts from the due time (as when Rebus's timeout manager sends it then), and is checked
         // by the receiver: an AMQP expiration would make the delay queue dead-letter it early.
@@ -262,7 +261,7 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
             ? dueTime.ToUnixTimeMilliseconds() + (long)HeaderMapping.ParseTimeToBeReceived(ttl).TotalMilliseconds
             : null;
         var properties = HeaderMapping.ToProperties(headers, now, expiresAt, setExpiration: false);
-        properties.Headers![DelayBuckets.Header] = bucket.ToString(CultureInfo.InvariantCulture);
+        properties.Headers![DelayBuckets.Header] = delayQueue;
         return new PublishRequest(new Address(options.DelayExchange, recipient), Mandatory: true, properties, body);
     }
 

@@ -12,8 +12,8 @@ namespace Router.Transport.RabbitMq.Deferral;
 /// </summary>
 internal static class DelayBuckets
 {
-    /// <summary>The header the delay exchange routes on (a headers exchange: one binding per delay queue).</summary>
-    public const string Header = "router-delay-ms";
+    /// <summary>The header the delay exchange routes on: the delay queue's name (a headers exchange, one binding per delay queue).</summary>
+    public const string Header = "router-delay-queue";
 
     /// <summary>RabbitMQ's largest TTL is 2^32-1 ms (about 49 days).</summary>
     public static readonly TimeSpan Longest = TimeSpan.FromMilliseconds(uint.MaxValue);
@@ -34,6 +34,7 @@ internal static class DelayBuckets
         return Math.Min(uint.MaxValue, (ms + step - 1) / step * step);
     }
 
-    public static string QueueName(string delayExchange, long delayMs) =>
-        $"{delayExchange}.{delayMs.ToString(CultureInfo.InvariantCulture)}ms";
+    /// <summary>Classic and quorum delay queues differ in their arguments, so they are different queues.</summary>
+    public static string QueueName(string delayExchange, long delayMs, bool quorum) =>
+        $"{delayExchange}.{delayMs.ToString(CultureInfo.InvariantCulture)}ms{(quorum ? ".quorum" : "")}";
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
+using Rebus.Logging;
 
 namespace Router.Transport.RabbitMq.Topology;
 
@@ -9,7 +10,7 @@ namespace Router.Transport.RabbitMq.Topology;
 /// quorum) bound to the direct exchange under their own names, and the delay queues. Each is declared once per
 /// transport (declarations are idempotent on the broker, so other hosts declaring the same is fine).
 /// </summary>
-internal sealed class QueueDeclarations(TopologyChannel channel, RabbitMqTransportOptions options)
+internal sealed class QueueDeclarations(TopologyChannel channel, RabbitMqTransportOptions options, ILog log)
 {
     private readonly ConcurrentDictionary<string, bool> declaredQueues = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> knownQueues = new(StringComparer.Ordinal);
@@ -33,7 +34,12 @@ internal sealed class QueueDeclarations(TopologyChannel channel, RabbitMqTranspo
     }
 
     /// <summary>Declares a durable queue bound to the direct exchange under its name; returns its ready-message count.</summary>
-    public async Task<uint> DeclareQueueAsync(string queue, CancellationToken cancellationToken)
+    /// <param name="acceptOtherType">
+    /// For queues Rebus creates for itself (error, audit): one that already exists with other settings (say classic,
+    /// while this transport declares quorum) is used as it is, with a warning. An input queue must match: whether
+    /// deliveries are counted depends on its type.
+    /// </param>
+    public async Task<uint> DeclareQueueAsync(string queue, CancellationToken cancellationToken, bool acceptOtherType = false)
     {
         await DeclareExchangesAsync(cancellationToken).ConfigureAwait(false);
         QueueDeclareOk ok;
@@ -45,6 +51,17 @@ internal sealed class QueueDeclarations(TopologyChannel channel, RabbitMqTranspo
                     arguments: QueueArguments(), cancellationToken: ct).ConfigureAwait(false);
                 await c.QueueBindAsync(queue, options.DirectExchange, queue, cancellationToken: ct).ConfigureAwait(false);
                 return declared;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.PreconditionFailed && acceptOtherType)
+        {
+            log.Warn("Queue {queue} already exists with other settings than this transport declares (a durable {type} queue); using it as it is: {reason}",
+                queue, QueueType, e.ShutdownReason.ReplyText);
+            ok = await channel.RunAsync(async (c, ct) =>
+            {
+                var existing = await c.QueueDeclarePassiveAsync(queue, ct).ConfigureAwait(false);
+                await c.QueueBindAsync(queue, options.DirectExchange, queue, cancellationToken: ct).ConfigureAwait(false);
+                return existing;
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == Constants.PreconditionFailed)
@@ -96,13 +113,16 @@ internal sealed class QueueDeclarations(TopologyChannel channel, RabbitMqTranspo
         knownQueues[queue] = true;
     }
 
-    /// <summary>The delay queue holding messages for <paramref name="delayMs"/>, dead-lettering them to the direct exchange when due.</summary>
-    public async Task EnsureDelayQueueAsync(long delayMs, CancellationToken cancellationToken)
+    /// <summary>
+    /// The delay queue holding messages for <paramref name="delayMs"/>, dead-lettering them to the direct exchange when
+    /// due; returns its name, which is also the value of the header the delay exchange routes on.
+    /// </summary>
+    public async Task<string> EnsureDelayQueueAsync(long delayMs, CancellationToken cancellationToken)
     {
-        var queue = Deferral.DelayBuckets.QueueName(options.DelayExchange, delayMs);
+        var queue = Deferral.DelayBuckets.QueueName(options.DelayExchange, delayMs, options.Quorum);
         if (declaredQueues.ContainsKey(queue))
         {
-            return;
+            return queue;
         }
         await DeclareExchangesAsync(cancellationToken).ConfigureAwait(false);
         var arguments = new Dictionary<string, object?>
@@ -118,13 +138,14 @@ internal sealed class QueueDeclarations(TopologyChannel channel, RabbitMqTranspo
             arguments["x-dead-letter-strategy"] = "at-least-once";
             arguments["x-overflow"] = "reject-publish";
         }
-        var binding = new Dictionary<string, object?> { ["x-match"] = "all", [Deferral.DelayBuckets.Header] = delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var binding = new Dictionary<string, object?> { ["x-match"] = "all", [Deferral.DelayBuckets.Header] = queue };
         await channel.RunAsync(async (c, ct) =>
         {
             await c.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false, arguments: arguments, cancellationToken: ct).ConfigureAwait(false);
             await c.QueueBindAsync(queue, options.DelayExchange, "", binding, cancellationToken: ct).ConfigureAwait(false);
         }, cancellationToken).ConfigureAwait(false);
         declaredQueues[queue] = true;
+        return queue;
     }
 
     public Task BindToTopicAsync(string queue, string topic, string exchange, CancellationToken cancellationToken) =>
