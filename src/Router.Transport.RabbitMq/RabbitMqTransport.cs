@@ -69,6 +69,9 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
     /// <summary>Set just before a receive slot frees up; <see cref="Backoff.RabbitMqBackoffStrategy"/> waits on it.</summary>
     internal WorkSlotSignal WorkSlots { get; } = new();
 
+    /// <summary>How many consumer channels this transport has opened (1 until it had to reconnect); for tests.</summary>
+    internal long ConsumerSessionsOpened => consumer?.SessionsOpened ?? 0;
+
     private string InputQueue => Address ?? throw new InvalidOperationException("a one-way client has no input queue to receive from");
 
     private static long NowMs => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();

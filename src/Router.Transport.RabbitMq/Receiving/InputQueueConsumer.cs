@@ -27,6 +27,7 @@ internal sealed class InputQueueConsumer : IAsyncDisposable
     private Task supervisor = Task.CompletedTask;
     private volatile bool started;
     private long lastEmptyLookVersion = -1;
+    private long sessionsOpened;
 
     public InputQueueConsumer(ConnectionKeeper connections, QueueDeclarations declarations, string queue, RabbitMqTransportOptions options, ILog log)
     {
@@ -38,6 +39,8 @@ internal sealed class InputQueueConsumer : IAsyncDisposable
     }
 
     public ArrivalSignal Arrivals { get; } = new();
+
+    public long SessionsOpened => Interlocked.Read(ref sessionsOpened);
 
     private InFlightCounts InFlight => options.InFlight;
 
@@ -119,6 +122,7 @@ internal sealed class InputQueueConsumer : IAsyncDisposable
         var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
         current = await ConsumerSession.OpenAsync(connection, queue, options.PrefetchCount, options.Quorum, Buffer, log, cancellationToken)
             .ConfigureAwait(false);
+        Interlocked.Increment(ref sessionsOpened);
         Arrivals.Pulse();
         return ready;
     }
