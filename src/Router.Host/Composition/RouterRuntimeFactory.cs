@@ -117,9 +117,24 @@ public static class RouterRuntimeFactory
             "sqlite" when transportPath == statePath => await SqliteRouterTransport.CreateAsync(database, state, settings.Transport, cancellationToken).ConfigureAwait(false),
             "sqlite" => throw new NotSupportedException("the SQLite transport must share the state's database file (leave router.transport.path unset)"),
             "inmemory" => new InMemoryRouterTransport(state),
-            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite' or 'inmemory'"),
+            "rabbitmq" => await RabbitMqRouterTransport.CreateAsync(settings.Transport, state, RabbitMqQueuesOf(config), cancellationToken).ConfigureAwait(false),
+            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite', 'rabbitmq' or 'inmemory'"),
         };
         return (state, transport);
+    }
+
+    /// <summary>Every queue the configuration's routes use (fallback legs included): a broker transport declares them up front.</summary>
+    private static IEnumerable<string> RabbitMqQueuesOf(RouterConfig config)
+    {
+        var endpoints = config.Routes.SelectMany(r => r.To.Select(d => d.Endpoint)).ToHashSet(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints.ToList())
+        {
+            for (var fallback = config.FindEndpoint(endpoint)?.Fallback; fallback is not null && endpoints.Add(fallback);)
+            {
+                fallback = config.FindEndpoint(fallback)?.Fallback;
+            }
+        }
+        return [.. config.Routes.Select(r => QueueNames.ForRoute(r.Id)), .. endpoints.Select(QueueNames.ForDelivery), QueueNames.Error];
     }
 
     private static void RequireSqliteStorage(RouterConfig config)
