@@ -86,7 +86,8 @@ public static class RouterRuntimeFactory
             Transport = transport,
             Clock = clock,
             Logger = logger,
-            OwnedResources = [topology.Http],
+            // Endpoints that hold connections (rabbitmq) close them with the runtime.
+            OwnedResources = [topology.Http, .. topology.Inbound.Values.OfType<IDisposable>(), .. topology.Outbound.Values.OfType<IDisposable>()],
         };
     }
 
