@@ -1,10 +1,35 @@
 #!/usr/bin/env bash
-# Throughput benchmark of the embedded default, all in one process and run, 1 KB messages, both durabilities:
-#   (a) raw SQLite enqueue then dequeue, one transaction each (the limit of one hop)
-#   (b) a Rebus pass-through on our SQLite transport
-#   (c) the full router: folder -> map -> HTTP on loopback, inbox and journal on
-# Prints msg/s, p50/p99 latency and the ratios b/a and c/a. Options: --messages N --repeat R --sync normal|full|both
+# Throughput benchmark, all in one process and run, 1 KB messages. Two suites:
+#
+#   scripts/bench.sh [options]            the embedded default, both SQLite durabilities:
+#     (a) raw SQLite enqueue then dequeue, one transaction each (the limit of one hop)
+#     (b) a Rebus pass-through on our SQLite transport
+#     (c) the full router: folder -> map -> HTTP on loopback, inbox and journal on
+#
+#   scripts/bench.sh rabbitmq [options]   RabbitMQ, on a broker this script starts (scripts/services/rabbitmq.sh):
+#     (a) raw RabbitMQ.Client: publish with confirms awaited per 100, consume with manual acks, persistent messages
+#     (b) a Rebus pass-through on our RabbitMQ transport (send -> handler)
+#     extra options: --queues quorum|classic (default quorum), --amqp URL (use a running broker instead)
+#
+# Prints msg/s, p50/p99 latency and the ratios b/a (and c/a). Options: --messages N --repeat R --sync normal|full|both
+# --senders S --parallelism P --prefetch F
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 dotnet build "$root/bench/Router.Benchmarks/Router.Benchmarks.csproj" -c Release -nologo -v q >&2
-exec dotnet "$root/bench/Router.Benchmarks/bin/Release/net10.0/Router.Benchmarks.dll" "$@"
+bench="$root/bench/Router.Benchmarks/bin/Release/net10.0/Router.Benchmarks.dll"
+
+if [ "${1:-}" != "rabbitmq" ]; then
+  exec dotnet "$bench" "$@"
+fi
+shift
+if [[ " $* " == *" --amqp "* ]]; then
+  exec dotnet "$bench" --suite rabbitmq "$@"
+fi
+# shellcheck source=scripts/services.sh
+source "$root/scripts/services.sh"
+# shellcheck source=scripts/services/rabbitmq.sh
+source "$root/scripts/services/rabbitmq.sh"
+trap 'stop_service_rabbitmq; rm -rf "$ROUTER_TEST_RUN_DIR"' EXIT
+start_service_rabbitmq
+# Prefetch and senders sized for a broker round trip per confirm: enough in flight that the broker, not the wait, limits.
+dotnet "$bench" --suite rabbitmq --prefetch 200 --senders 32 "$@"
