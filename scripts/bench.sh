@@ -31,5 +31,5 @@ source "$root/scripts/services.sh"
 source "$root/scripts/services/rabbitmq.sh"
 trap 'stop_service_rabbitmq; rm -rf "$ROUTER_TEST_RUN_DIR"' EXIT
 start_service_rabbitmq
-# Prefetch and senders sized for a broker round trip per confirm: enough in flight that the broker, not the wait, limits.
-dotnet "$bench" --suite rabbitmq --prefetch 200 --senders 32 "$@"
+# 100 senders, each waiting for its own confirm, keep as many publishes unconfirmed as (a)'s batches of 100 do.
+dotnet "$bench" --suite rabbitmq --prefetch 200 --senders 100 "$@"

@@ -57,7 +57,7 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
         publishConnection = new ConnectionKeeper(broker, name + " (publish)", log);
         topologyChannel = new TopologyChannel(controlConnection, log);
         declarations = new QueueDeclarations(topologyChannel, this.options, log);
-        publisher = new ConfirmedPublisher(publishConnection, this.options.ConfirmTimeoutValue, log);
+        publisher = new ConfirmedPublisher(publishConnection, this.options.ConfirmTimeoutValue, this.options.PublishingChannelCount, log);
         consumer = inputQueueName is null ? null : new InputQueueConsumer(controlConnection, declarations, inputQueueName, this.options, log);
     }
 

@@ -13,6 +13,7 @@ public sealed class RabbitMqTransportOptions
     internal ushort PrefetchCount { get; private set; } = 50;
     internal bool Quorum { get; private set; }
     internal TimeSpan ConfirmTimeoutValue { get; private set; } = TimeSpan.FromSeconds(30);
+    internal int PublishingChannelCount { get; private set; } = 2;
     internal string DirectExchange { get; private set; } = "router.direct";
     internal string TopicExchange { get; private set; } = "router.topics";
     internal string DelayExchange { get; private set; } = "router.delay";
@@ -57,6 +58,17 @@ public sealed class RabbitMqTransportOptions
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         ConfirmTimeoutValue = timeout;
+        return this;
+    }
+
+    /// <summary>
+    /// Confirming channels that concurrent commits share (default 2). More spread the client's per-channel write lock;
+    /// fewer let the broker confirm more messages per frame.
+    /// </summary>
+    public RabbitMqTransportOptions PublishingChannels(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        PublishingChannelCount = count;
         return this;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using Rebus.Logging;
@@ -13,20 +12,22 @@ namespace Router.Transport.RabbitMq.Publishing;
 /// or a confirm missing after the timeout fails it whole.
 /// </summary>
 /// <remarks>
-/// Channels are pooled, one batch at a time each, so concurrent commits do not wait on each other's confirms. A
-/// channel whose batch timed out still owes confirms; it is closed rather than reused.
+/// Concurrent commits share a few channels (the client tracks each publish's confirm by its sequence number), so the
+/// broker confirms many commits' messages with one frame instead of one channel and one frame per commit. A channel
+/// whose batch timed out still owes confirms; it is replaced, and other batches still waiting on it fail with it
+/// (rolled back and retried, never counted as sent).
 /// </remarks>
-internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan confirmTimeout, ILog log) : IAsyncDisposable
+internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan confirmTimeout, int channelCount, ILog log) : IAsyncDisposable
 {
-    private const int MaxIdleChannels = 16;
-
     private static readonly CreateChannelOptions ConfirmingChannel = new(
         publisherConfirmationsEnabled: true,
         publisherConfirmationTrackingEnabled: true,
         // The batch is the unit of waiting: no client-side throttle on outstanding confirms.
         outstandingPublisherConfirmationsRateLimiter: null);
 
-    private readonly ConcurrentBag<IChannel> idle = [];
+    private readonly IChannel?[] channels = new IChannel?[Math.Max(1, channelCount)];
+    private readonly SemaphoreSlim opening = new(1, 1);
+    private int next;
 
     public async Task PublishAsync(IReadOnlyList<PublishRequest> batch, CancellationToken cancellationToken)
     {
@@ -34,7 +35,8 @@ internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan 
         {
             return;
         }
-        var channel = await RentAsync(cancellationToken).ConfigureAwait(false);
+        var slot = (int)((uint)Interlocked.Increment(ref next) % (uint)channels.Length);
+        var channel = await ChannelAsync(slot, cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(confirmTimeout);
         var pending = new Task[batch.Count];
@@ -50,55 +52,73 @@ internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan 
         }
         catch (Exception)
         {
-            // A channel still owing confirms (timed out) is not reused: they could arrive for the next batch's numbers.
-            ReturnOrClose(channel, reusable: channel.IsOpen && !timeout.IsCancellationRequested);
+            if (!channel.IsOpen || timeout.IsCancellationRequested)
+            {
+                // Confirms still owed (or a dead channel): it must not serve the next batches.
+                Retire(slot, channel);
+            }
             if (cancellationToken.IsCancellationRequested)
             {
                 throw;
             }
             throw Failure(batch, pending, timedOut: timeout.IsCancellationRequested);
         }
-        ReturnOrClose(channel, reusable: true);
     }
 
     public async ValueTask DisposeAsync()
     {
-        while (idle.TryTake(out var channel))
+        for (var i = 0; i < channels.Length; i++)
         {
-            await CloseQuietlyAsync(channel).ConfigureAwait(false);
+            if (Interlocked.Exchange(ref channels[i], null) is { } channel)
+            {
+                await CloseQuietlyAsync(channel).ConfigureAwait(false);
+            }
         }
     }
 
-    private async Task<IChannel> RentAsync(CancellationToken cancellationToken)
+    private async Task<IChannel> ChannelAsync(int slot, CancellationToken cancellationToken)
     {
-        while (idle.TryTake(out var pooled))
+        if (Volatile.Read(ref channels[slot]) is { IsOpen: true } open)
         {
-            if (pooled.IsOpen)
-            {
-                return pooled;
-            }
-            await CloseQuietlyAsync(pooled).ConfigureAwait(false);
+            return open;
         }
-        var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+        await opening.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await connection.CreateChannelAsync(ConfirmingChannel, cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref channels[slot]) is { } existing)
+            {
+                if (existing.IsOpen)
+                {
+                    return existing;
+                }
+                Retire(slot, existing);
+            }
+            var connection = await connections.GetAsync(cancellationToken).ConfigureAwait(false);
+            IChannel created;
+            try
+            {
+                created = await connection.CreateChannelAsync(ConfirmingChannel, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
+            {
+                throw new RabbitMqUnavailableException($"cannot open a publishing channel to RabbitMQ at {connections.Display}: {e.Message}", e);
+            }
+            Volatile.Write(ref channels[slot], created);
+            return created;
         }
-        catch (Exception e) when (e is AlreadyClosedException or OperationInterruptedException)
+        finally
         {
-            throw new RabbitMqUnavailableException($"cannot open a publishing channel to RabbitMQ at {connections.Display}: {e.Message}", e);
+            opening.Release();
         }
     }
 
-    private void ReturnOrClose(IChannel channel, bool reusable)
+    private void Retire(int slot, IChannel channel)
     {
-        if (reusable && channel.IsOpen && idle.Count < MaxIdleChannels)
+        if (Interlocked.CompareExchange(ref channels[slot], null, channel) == channel)
         {
-            idle.Add(channel);
-            return;
+            // Not awaited: closing a channel of a blocked or dead connection can take until the client's own timeout.
+            _ = CloseQuietlyAsync(channel);
         }
-        // Not awaited: closing a channel of a blocked or dead connection can take until the client's own timeout.
-        _ = CloseQuietlyAsync(channel);
     }
 
     private Exception Failure(IReadOnlyList<PublishRequest> batch, Task[] pending, bool timedOut)
