@@ -142,7 +142,8 @@ stop_service_rabbitmq() {
     (
       # shellcheck source=/dev/null
       source "$dir/env"
-      epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
+      # epmd's client side cannot reach it with ERL_EPMD_ADDRESS set (that variable is for the daemon).
+      env -u ERL_EPMD_ADDRESS epmd -port "$ERL_EPMD_PORT" -kill >/dev/null 2>&1 || true
     )
   fi
   unset ROUTER_TEST_RABBITMQ_URL ROUTER_TEST_RABBITMQ_CTL ROUTER_TEST_RABBITMQ_LOCK
@@ -150,8 +151,10 @@ stop_service_rabbitmq() {
 
 # Installing the package may start Debian's own node (rabbit@<host> on 5672) where an init system lets it; it is not
 # ours to use and would hold port 5672 and memory, so stop it.
+# (Its pid file tells: asking the init script for "status" would itself start an epmd on 4369.)
 _rabbitmq_stop_debian_service() {
-  if [ -x /etc/init.d/rabbitmq-server ] && /etc/init.d/rabbitmq-server status >/dev/null 2>&1; then
+  local pid_file=/var/run/rabbitmq/pid
+  if [ -x /etc/init.d/rabbitmq-server ] && [ -s "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
     echo "services: stopping the rabbitmq-server service the package started" >&2
     /etc/init.d/rabbitmq-server stop >/dev/null 2>&1 || true
   fi
