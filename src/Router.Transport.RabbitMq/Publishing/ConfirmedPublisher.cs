@@ -37,31 +37,54 @@ internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan 
         }
         var slot = (int)((uint)Interlocked.Increment(ref next) % (uint)channels.Length);
         var channel = await ChannelAsync(slot, cancellationToken).ConfigureAwait(false);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(confirmTimeout);
         var pending = new Task[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var request = batch[i];
+            // No token per publish: the batch's one timeout below decides, and retiring the channel fails what is left.
             pending[i] = channel.BasicPublishAsync(request.Address.Exchange, request.Address.RoutingKey, request.Mandatory,
-                request.Properties, request.Body, timeout.Token).AsTask();
+                request.Properties, request.Body, CancellationToken.None).AsTask();
         }
+        var all = Task.WhenAll(pending);
+        var timedOut = false;
         try
         {
-            await Task.WhenAll(pending).ConfigureAwait(false);
+            await all.WaitAsync(confirmTimeout, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        catch (TimeoutException)
+        {
+            timedOut = true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Given up by the caller: nothing counts as sent, and the confirms still owed must not reach another batch.
+            Retire(slot, channel);
+            throw;
         }
         catch (Exception)
         {
-            if (!channel.IsOpen || timeout.IsCancellationRequested)
-            {
-                // Confirms still owed (or a dead channel): it must not serve the next batches.
-                Retire(slot, channel);
-            }
-            if (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            throw Failure(batch, pending, timedOut: timeout.IsCancellationRequested);
+            // Failed publishes (nack, return) or a dead channel: every task has completed; judged below.
+        }
+        if (timedOut || !channel.IsOpen)
+        {
+            // Confirms still owed (or a dead channel): it must not serve the next batches. Closing it fails what waits.
+            Retire(slot, channel);
+            await SettleAsync(all).ConfigureAwait(false);
+        }
+        throw Failure(batch, pending, timedOut);
+    }
+
+    /// <summary>Waits (briefly) for publishes failed by a retired channel, so the failure can say what became of each.</summary>
+    private static async Task SettleAsync(Task all)
+    {
+        try
+        {
+            await all.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Only the outcome per publish matters, read from the tasks themselves.
         }
     }
 
@@ -132,10 +155,10 @@ internal sealed class ConfirmedPublisher(ConnectionKeeper connections, TimeSpan 
             var task = pending[i];
             switch (task.Exception?.GetBaseException())
             {
-                case null when task.IsCanceled:
-                    unconfirmed.Add(batch[i].Describe());
+                case null when task.IsCompletedSuccessfully:
                     break;
                 case null:
+                    unconfirmed.Add(batch[i].Describe());
                     break;
                 case PublishException { IsReturn: true }:
                     returned.Add(batch[i].Describe());
