@@ -1,23 +1,54 @@
 #!/usr/bin/env bash
-# Throughput benchmark of the embedded default, all in one process and run, 1 KB messages, both durabilities:
-#   (a) raw SQLite enqueue then dequeue, one transaction each (the limit of one hop)
-#   (b) a Rebus pass-through on our SQLite transport
-#   (c) the full router: folder -> map -> HTTP on loopback, inbox and journal on
-# With --postgres (first argument), also starts PostgreSQL with scripts/services/postgres.sh and adds
-#   (p) a Rebus pass-through on Rebus.PostgreSql's transport as shipped, (q) the same as the router wraps it
-# e.g. scripts/bench.sh --postgres --sync normal --scenarios a,p,q --messages 5000
-# Prints msg/s, p50/p99 latency and the ratios to (a). Options: --messages N --repeat R --sync normal|full|both --scenarios a,b,c,p,q
+# Throughput benchmark, all in one process and run, 1 KB messages. Three ways to run it:
+#
+#   scripts/bench.sh [options]              the embedded default, both SQLite durabilities:
+#     (a) raw SQLite enqueue then dequeue, one transaction each (the limit of one hop)
+#     (b) a Rebus pass-through on our SQLite transport
+#     (c) the full router: folder -> map -> HTTP on loopback, inbox and journal on
+#
+#   scripts/bench.sh --postgres [options]   the same, plus PostgreSQL (started with scripts/services/postgres.sh):
+#     (p) a Rebus pass-through on Rebus.PostgreSql's transport as shipped, (q) the same as the router wraps it
+#     e.g. scripts/bench.sh --postgres --sync normal --scenarios a,p,q --messages 5000
+#
+#   scripts/bench.sh rabbitmq [options]     RabbitMQ, on a broker this script starts (scripts/services/rabbitmq.sh):
+#     (a) raw RabbitMQ.Client: publish with confirms awaited per 100, consume with manual acks, persistent messages
+#     (b) a Rebus pass-through on our RabbitMQ transport (send -> handler)
+#     extra options: --queues quorum|classic (default quorum), --amqp URL (use a running broker instead)
+#
+# Prints msg/s, p50/p99 latency and the ratios to (a). Options: --messages N --repeat R --sync normal|full|both
+# --scenarios a,b,c,p,q --senders S --parallelism P --prefetch F
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ "${1:-}" = "--postgres" ]; then
-  shift
-  # shellcheck source=scripts/services.sh
-  source "$root/scripts/services.sh"
-  # shellcheck source=scripts/services/postgres.sh
-  source "$root/scripts/services/postgres.sh"
-  start_service_postgres
-  trap 'stop_service_postgres; rm -rf "$ROUTER_TEST_RUN_DIR"' EXIT
-  export ROUTER_BENCH_POSTGRES="$ROUTER_TEST_POSTGRES"
-fi
+bench="$root/bench/Router.Benchmarks/bin/Release/net10.0/Router.Benchmarks.dll"
 dotnet build "$root/bench/Router.Benchmarks/Router.Benchmarks.csproj" -c Release -nologo -v q >&2
-dotnet "$root/bench/Router.Benchmarks/bin/Release/net10.0/Router.Benchmarks.dll" "$@"
+
+case "${1:-}" in
+  --postgres)
+    shift
+    # shellcheck source=scripts/services.sh
+    source "$root/scripts/services.sh"
+    # shellcheck source=scripts/services/postgres.sh
+    source "$root/scripts/services/postgres.sh"
+    trap 'stop_service_postgres; rm -rf "$ROUTER_TEST_RUN_DIR"' EXIT
+    start_service_postgres
+    export ROUTER_BENCH_POSTGRES="$ROUTER_TEST_POSTGRES"
+    dotnet "$bench" "$@"
+    ;;
+  rabbitmq)
+    shift
+    if [[ " $* " == *" --amqp "* ]]; then
+      exec dotnet "$bench" --suite rabbitmq "$@"
+    fi
+    # shellcheck source=scripts/services.sh
+    source "$root/scripts/services.sh"
+    # shellcheck source=scripts/services/rabbitmq.sh
+    source "$root/scripts/services/rabbitmq.sh"
+    trap 'stop_service_rabbitmq; rm -rf "$ROUTER_TEST_RUN_DIR"' EXIT
+    start_service_rabbitmq
+    # 100 senders, each waiting for its own confirm, keep as many publishes unconfirmed as (a)'s batches of 100 do.
+    dotnet "$bench" --suite rabbitmq --prefetch 200 --senders 100 "$@"
+    ;;
+  *)
+    exec dotnet "$bench" "$@"
+    ;;
+esac

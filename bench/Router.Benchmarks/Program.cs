@@ -5,6 +5,8 @@ using Router.Benchmarks.Scenarios;
 
 // Usage: Router.Benchmarks [--messages N] [--repeat R] [--sync normal|full|both] [--scenarios a,b,p,q]
 //                          [--senders S] [--parallelism P] [--prefetch F] [--dir PATH]
+//        Router.Benchmarks --suite rabbitmq [--amqp URL] [--queues quorum|classic] [--messages N] [--repeat R] ...
+//                          (URL defaults to $ROUTER_TEST_RABBITMQ_URL, which scripts/bench.sh rabbitmq sets)
 // Every scenario runs in this one process and run: a small warm-up first (not reported), then R repetitions in which
 // the scenarios run back to back for each durability. Ratios are to scenario (a) of the same durability.
 var options = ParseArguments(args);
@@ -12,16 +14,22 @@ var workDirectory = options.GetValueOrDefault("dir") ?? Path.Combine(Path.GetTem
 Directory.CreateDirectory(workDirectory);
 var messages = Int("messages", 20_000);
 var repeat = Int("repeat", 3);
-var durabilities = (options.GetValueOrDefault("sync") ?? "both") switch
+var suite = options.GetValueOrDefault("suite") ?? "sqlite";
+var durabilities = (suite == "rabbitmq" ? "normal" : options.GetValueOrDefault("sync") ?? "both") switch
 {
     "normal" => new[] { false },
     "full" => new[] { true },
     _ => new[] { false, true },
 };
-// The PostgreSQL scenarios need a server (scripts/bench.sh --postgres starts one): they run when one is named.
-IBenchmarkScenario[] allScenarios = Environment.GetEnvironmentVariable(RebusPostgreSqlScenario.ServerVariable) is null
-    ? [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario()]
-    : [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario(), new RebusPostgreSqlScenario(wrapped: false), new RebusPostgreSqlScenario(wrapped: true)];
+IBenchmarkScenario[] allScenarios = suite switch
+{
+    // SQLite's durability setting means nothing here: the queue type is the row's "sync" column instead.
+    "rabbitmq" => RabbitMqScenarios(),
+    // The PostgreSQL scenarios need a server (scripts/bench.sh --postgres starts one): they run when one is named.
+    _ when Environment.GetEnvironmentVariable(RebusPostgreSqlScenario.ServerVariable) is not null =>
+        [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario(), new RebusPostgreSqlScenario(wrapped: false), new RebusPostgreSqlScenario(wrapped: true)],
+    _ => [new RawSqliteScenario(), new RebusSqlitePassThroughScenario(), new FullRouterScenario()],
+};
 var only = options.GetValueOrDefault("scenarios")?.Split(',') ?? [];
 var scenarios = allScenarios.Where(s => only.Length == 0 || only.Contains(s.Name.Split(':')[0])).ToArray();
 
@@ -64,6 +72,14 @@ finally
     {
         Directory.Delete(workDirectory, recursive: true);
     }
+}
+
+IBenchmarkScenario[] RabbitMqScenarios()
+{
+    var url = options.GetValueOrDefault("amqp") ?? Environment.GetEnvironmentVariable("ROUTER_TEST_RABBITMQ_URL")
+        ?? throw new ArgumentException("--suite rabbitmq needs --amqp URL or ROUTER_TEST_RABBITMQ_URL (scripts/bench.sh rabbitmq starts a broker and sets it)");
+    var quorum = (options.GetValueOrDefault("queues") ?? "quorum") == "quorum";
+    return [new RawRabbitMqScenario(url, quorum), new RebusRabbitMqPassThroughScenario(url, quorum)];
 }
 
 int Int(string name, int fallback) =>

@@ -13,12 +13,13 @@ public sealed class EndpointKindTests
     private static readonly string[] CommonKeys = ["kind", "description", "resilience", "fallback", "parallelism", "type", "messageId", "entityKey"];
 
     [Test]
-    public void The_generic_kinds_are_folder_both_ways_and_http_outbound()
+    public void The_generic_kinds_are_folder_and_rabbitmq_both_ways_and_http_outbound()
     {
         Assert.That(GenericEndpoints.All.Select(k => (k.Kind, k.Directions)), Is.EqualTo(new[]
         {
             ("folder", EndpointDirections.Both),
             ("http", EndpointDirections.Outbound),
+            ("rabbitmq", EndpointDirections.Both),
         }));
         Assert.That(() => new EndpointKindRegistry(GenericEndpoints.All), Throws.Nothing);
     }

@@ -126,7 +126,11 @@ public static class ConfigSchemaBuilder
             new PropertySchema("connection", Connection),
             new PropertySchema("durability", Enum("full: fsync every commit; normal: fsync commits that acknowledge a source.", "normal", "full", "normal")),
             new PropertySchema("lease", Duration("How long a received message stays invisible before it counts as abandoned.", "30s")),
-            new PropertySchema("pollInterval", Duration("How often idle receivers look for messages from other processes.", "500ms")))
+            new PropertySchema("pollInterval", Duration("How often idle receivers look for messages from other processes.", "500ms")),
+            // rabbitmq only
+            new PropertySchema("queues", Enum("rabbitmq: quorum queues (replicated, count deliveries) or classic durable queues.", "quorum", "quorum", "classic")),
+            new PropertySchema("prefetch", new IntegerSchema { Minimum = 1, Maximum = 65535, Description = "rabbitmq: unacknowledged messages the broker pushes ahead per queue (default: 4 × the queue's parallelism, at least 20)." }),
+            new PropertySchema("confirmTimeout", Duration("rabbitmq: how long a commit waits for the broker's publisher confirms before it fails.", "30s")))
         {
             Description = "Where messages wait between stages.",
         }),

@@ -101,7 +101,8 @@ public static class RouterRuntimeFactory
             Leases = LeasesFor(state),
             Clock = clock,
             Logger = logger,
-            OwnedResources = [topology.Http],
+            // Endpoints that hold connections (rabbitmq) close them with the runtime.
+            OwnedResources = [topology.Http, .. topology.Inbound.Values.OfType<IDisposable>(), .. topology.Outbound.Values.OfType<IDisposable>()],
         };
     }
 
@@ -141,7 +142,8 @@ public static class RouterRuntimeFactory
             "sqlite" => throw new NotSupportedException("the SQLite transport must share the state's database file (leave router.transport.path unset)"),
             "inmemory" => new InMemoryRouterTransport(state),
             "postgresql" => await PostgresRouterTransport.CreateAsync(TransportConnection(config), state, cancellationToken).ConfigureAwait(false),
-            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite', 'postgresql' or 'inmemory'"),
+            "rabbitmq" => await RabbitMqRouterTransport.CreateAsync(settings.Transport, state, RabbitMqQueuesOf(config), cancellationToken).ConfigureAwait(false),
+            var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'sqlite', 'postgresql', 'rabbitmq' or 'inmemory'"),
         };
         return (state, transport);
     }
@@ -155,10 +157,11 @@ public static class RouterRuntimeFactory
             IRouterTransport transport = config.Router.Transport.Kind switch
             {
                 "postgresql" => await PostgresRouterTransport.CreateAsync(TransportConnection(config), state, cancellationToken).ConfigureAwait(false),
+                "rabbitmq" => await RabbitMqRouterTransport.CreateAsync(config.Router.Transport, state, RabbitMqQueuesOf(config), cancellationToken).ConfigureAwait(false),
                 "inmemory" => new InMemoryRouterTransport(state),
                 "sqlite" => throw new NotSupportedException(
                     "the SQLite transport keeps its queues in the state's SQLite file; with storage kind 'postgresql' use transport kind 'postgresql'"),
-                var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'postgresql' or 'inmemory'"),
+                var other => throw new NotSupportedException($"transport kind '{other}' is not available in this build; use 'postgresql', 'rabbitmq' or 'inmemory'"),
             };
             return (state, transport);
         }
@@ -194,6 +197,20 @@ public static class RouterRuntimeFactory
     /// <summary>Hosts sharing a PostgreSQL state decide there who polls what; on SQLite the one host holds every lease.</summary>
     private static ILeaseStore LeasesFor(IRouterState state) =>
         state is PostgresRouterState postgres ? new PostgresLeaseStore(postgres.ConnectionString) : new SingleHostLeaseStore();
+
+    /// <summary>Every queue the configuration's routes use (fallback legs included): a broker transport declares them up front.</summary>
+    private static IEnumerable<string> RabbitMqQueuesOf(RouterConfig config)
+    {
+        var endpoints = config.Routes.SelectMany(r => r.To.Select(d => d.Endpoint)).ToHashSet(StringComparer.Ordinal);
+        foreach (var endpoint in endpoints.ToList())
+        {
+            for (var fallback = config.FindEndpoint(endpoint)?.Fallback; fallback is not null && endpoints.Add(fallback);)
+            {
+                fallback = config.FindEndpoint(fallback)?.Fallback;
+            }
+        }
+        return [.. config.Routes.Select(r => QueueNames.ForRoute(r.Id)), .. endpoints.Select(QueueNames.ForDelivery), QueueNames.Error];
+    }
 
     private static void RequireSqliteStorage(RouterConfig config)
     {
