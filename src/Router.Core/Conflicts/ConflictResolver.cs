@@ -74,8 +74,8 @@ public static class ConflictResolver
         if (incoming.UpdatedAt is { } incomingAt && otherAt is { } changedAt)
         {
             return incomingAt >= changedAt
-                ? new FieldDecision(field.Name, incoming.Side, $"most recent change ({incomingAt:O})")
-                : new FieldDecision(field.Name, incoming.Side.Other(), $"most recent change ({changedAt:O})");
+                ? new FieldDecision(field.Name, incoming.Side, $"most recent change, {incomingAt:O}")
+                : new FieldDecision(field.Name, incoming.Side.Other(), $"most recent change, {changedAt:O}");
         }
         return new FieldDecision(field.Name, incoming.Side, "most recent arrival (a change time is unknown)");
     }
