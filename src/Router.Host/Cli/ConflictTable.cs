@@ -20,7 +20,7 @@ internal static class ConflictTable
             o.WriteLine($"  {@case.EntityKey}  (envelope {@case.MessageId}{(@case.IncomingUpdatedAt is { } at ? $", changed in {side.Label()} at {at:O}" : "")})");
             o.WriteLine($"    base: {@case.Base}; {side.Other().Label()}: the version it has or was last sent");
             var nameWidth = Math.Max(5, @case.Fields.Max(f => f.Field.Length));
-            o.WriteLine($"      {"FIELD".PadRight(nameWidth)}  {"SEVERITY",-8}  {"BASE",-ValueWidth}  {"PLATFORM",-ValueWidth}  {"1C",-ValueWidth}");
+            o.WriteLine($"      {"FIELD".PadRight(nameWidth)}  {"SEVERITY",-8}  {"BASE",-ValueWidth}  {"PLATFORM",-ValueWidth}  1C");
             foreach (var field in @case.Fields)
             {
                 var mark = field.Conflicting ? "!" : " ";
