@@ -126,7 +126,7 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         }
         await runtime.State.Writer.CommitAsync(archived, cancellationToken).ConfigureAwait(false);
         var parking = new ParkingLot(runtime);
-        foreach (var group in deadLetters.Where(d => d.EntityKey is not null && d.ErrorCode != ErrorCodes.Conflict
+        foreach (var group in deadLetters.Where(d => d.EntityKey is not null && EntityOfSync(d) is null
                          && runtime.Routes.TryGetValue(d.Route, out var r) && r.Ordering is not null)
                      .GroupBy(d => (d.Route, d.EntityKey!)))
         {
@@ -136,9 +136,9 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
             runtime.Transport.EnlistState(scope.TransactionContext, changes);
             await scope.CompleteAsync().ConfigureAwait(false);
         }
-        // A conflict dead letter holds its entity on every route of its two-way sync, whether or not they are ordered.
-        foreach (var held in deadLetters.Where(d => d.ErrorCode == ErrorCodes.Conflict && d.EntityKey is not null)
-                     .Select(d => (Entity: ConflictReport.From(d)?.Entity, EntityKey: d.EntityKey!))
+        // On a two-way sync route a dead letter holds its customer on every route of the sync, ordered or not.
+        foreach (var held in deadLetters.Where(d => d.EntityKey is not null)
+                     .Select(d => (Entity: EntityOfSync(d), EntityKey: d.EntityKey!))
                      .Where(h => h.Entity is not null)
                      .Distinct())
         {
@@ -150,6 +150,10 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         }
         return count;
     }
+
+    /// <summary>The conflict entity of the two-way sync the dead letter's route belongs to (its report's if the route is gone), or null.</summary>
+    private string? EntityOfSync(DeadLetter dead) =>
+        runtime.Routes.GetValueOrDefault(dead.Route)?.Conflicts?.Policy.Entity ?? ConflictReport.From(dead)?.Entity;
 
     private static OrderingStamp? OrderingOf(DeadLetter dead) =>
         dead.Facts.TryGetValue("ordering-key", out var key) && dead.Facts.TryGetValue("ordering-version", out var version)

@@ -176,8 +176,9 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
     }
 
     /// <summary>
-    /// A replayed <c>conflict</c> dead letter that went through (or turned out a duplicate or stale) lets go of the
-    /// messages parked behind its entity on every route of the two-way sync.
+    /// A replayed dead letter of a two-way sync route (a <c>conflict</c>, or any other that names the customer) that
+    /// went through, or turned out a duplicate or stale, lets go of what was parked behind its entity on every route
+    /// of the sync.
     /// </summary>
     private async Task ReleaseConflictHoldAsync(IBus bus, IMessageContext context, CompiledRoute route, DeadLetterResolution? resolution,
         StateChanges changes, CancellationToken cancellationToken)
@@ -187,7 +188,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
         {
             return;
         }
-        if (await runtime.State.DeadLetters.GetAsync(deadLetterId, cancellationToken).ConfigureAwait(false) is { ErrorCode: ErrorCodes.Conflict, EntityKey: { } entityKey })
+        if (await runtime.State.DeadLetters.GetAsync(deadLetterId, cancellationToken).ConfigureAwait(false) is { EntityKey: { } entityKey })
         {
             await parking.ReleaseConflictHoldAsync(bus, policy.Policy.Entity, entityKey, resolution, changes, cancellationToken).ConfigureAwait(false);
         }

@@ -13,7 +13,7 @@ public sealed class CustomerConflictTests
 {
     private const string Fields = "{ email: critical, inn: critical, phone: warning, companyName: critical }";
 
-    private static string Config(string strategy) => $$"""
+    private static string Config(string strategy, string entityKey = "") => $$"""
         {{Yaml.Header()}}
         endpoints:
           platform-customers:
@@ -21,11 +21,13 @@ public sealed class CustomerConflictTests
             path: ./in/platform
             type: customer.upserted
             messageId: "'p-' + $.id + '-v' + $.version"
+            {{entityKey}}
           onec-customers:
             kind: folder
             path: ./in/onec
             type: customer.upserted
             messageId: "'o-' + $.id + '-v' + $.version"
+            {{entityKey}}
           onec-out: { kind: folder, path: ./out/onec }
           platform-out: { kind: folder, path: ./out/platform }
         routes:
@@ -223,6 +225,33 @@ public sealed class CustomerConflictTests
         Assert.That(File.Exists(router.Path("out", "platform", "o-42-v2.json")), Is.False, "the archived version is not applied");
         var next = Delivered(router, "platform", "o-42-v3");
         Assert.That((next.GetProperty("email").GetString(), next.GetProperty("phone").GetString()), Is.EqualTo(("platform@example.ru", "+79164444444")));
+    }
+
+    [Test]
+    public async Task A_failed_delivery_naming_the_customer_holds_the_other_direction_until_its_replay_goes_through()
+    {
+        await using var router = await RouterFixture.StartAsync(Config("manual_review", entityKey: "entityKey: \"'customer:' + $.id\""));
+        var afterSeed = await SeedAsync(router, "42");
+        // 1C's exchange folder is unusable: a file sits where it should be.
+        Directory.Move(router.Path("out", "onec"), router.Path("out", "onec-saved"));
+        File.WriteAllText(router.Path("out", "onec"), "not a folder");
+        FromPlatform(router, "42", 2, afterSeed, email: "platform@example.ru");
+        await router.RunOnceAsync();
+        var failed = (await router.DeadLettersAsync()).Single();
+        Assert.That((failed.ErrorCode, failed.Endpoint, failed.EntityKey), Is.EqualTo(("retries-exhausted", "onec-out", "customer:42")));
+
+        FromOnec(router, "42", 2, DateTimeOffset.UtcNow, email: "platform@example.ru", phone: "+79165555555");
+        await router.RunOnceAsync();
+        Assert.That((await router.TraceAsync("o-42-v2")).Select(e => e.Step), Does.Contain(JournalSteps.Parked));
+
+        File.Delete(router.Path("out", "onec"));
+        Directory.Move(router.Path("out", "onec-saved"), router.Path("out", "onec"));
+        await router.Engine.DeadLetterAdmin.ReplayAsync([failed], dryRun: false, "test", CancellationToken.None);
+        await router.DrainAsync();
+
+        Assert.That(Delivered(router, "onec", "p-42-v2").GetProperty("email").GetString(), Is.EqualTo("platform@example.ru"));
+        Assert.That(Delivered(router, "platform", "o-42-v2").GetProperty("phone").GetString(), Is.EqualTo("+79165555555"));
+        Assert.That(await router.State.Parking.CountAsync(CancellationToken.None), Is.Zero);
     }
 
     /// <summary>The table row of <paramref name="field"/> in <c>dlq show</c>, without its indentation.</summary>
