@@ -58,14 +58,21 @@ public sealed class ConflictGate(RouterRuntime runtime)
             var hash = PayloadHash.Compute(resolved.Payload);
             var nothingNew = snapshot.State?.LastSentTo(policy.Side.Other())?.PayloadHash == hash;
             snapshot.State = SyncStateTransitions.Record(snapshot.State, detection, resolution, nothingNew ? null : hash, now);
+            // Rows name the customer even when the envelope does not, so 'router trace customer:42' finds them.
             if (resolution.Decisions.Count > 0)
             {
-                journal.Add(Journal.Entry(now, resolved, route.Id, null, JournalSteps.ConflictResolved, Describe(entityKey, resolution)));
+                journal.Add(Journal.Entry(now, resolved, route.Id, null, JournalSteps.ConflictResolved, Describe(entityKey, resolution)) with
+                {
+                    EntityKey = resolved.EntityKey ?? entityKey,
+                });
             }
             if (nothingNew)
             {
                 journal.Add(Journal.Entry(now, resolved, route.Id, null, JournalSteps.Skipped,
-                    $"{entityKey}: the resolved version is what {policy.Side.Other().Label()} was last sent; nothing to deliver"));
+                    $"{entityKey}: the resolved version is what {policy.Side.Other().Label()} was last sent; nothing to deliver") with
+                {
+                    EntityKey = resolved.EntityKey ?? entityKey,
+                });
                 continue;
             }
             settled.Add(resolved);

@@ -96,39 +96,19 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
 
             var outputs = route.Transform(envelope);
             var produced = outputs;
-            if (route.Conflicts is { } policy)
+            if (route.Conflicts is { } sync)
             {
                 var choices = ConflictChoices.FromHeader(context.Headers.GetValueOrDefault(RouterHeaders.ConflictChoices));
-                switch (await conflicts.ApplyAsync(route, policy, outputs, isReplay, choices, now, cancellationToken).ConfigureAwait(false))
+                var outcome = await conflicts.ApplyAsync(route, sync, outputs, isReplay, choices, now, cancellationToken).ConfigureAwait(false);
+                if (outcome is not ConflictsSettled settled)
                 {
-                    case HeldByOpenDeadLetter held:
-                        // Nothing of this message is applied (not even its ordering version): it runs again when released.
-                        changes = new StateChanges();
-                        changes.Parked.Add(new ParkedMessage
-                        {
-                            Route = route.Id, EntityKey = held.EntityKey, MessageId = envelope.MessageId, ParkedAt = now, EnvelopeJson = RouterJson.Serialize(envelope),
-                        });
-                        changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Parked,
-                            $"'{held.EntityKey}' has an open dead letter on a route of its two-way sync; parked until it is replayed or archived"));
-                        Log().Information("Parked {MessageId}: {EntityKey} has an open dead letter in its two-way sync", envelope.MessageId, held.EntityKey);
-                        runtime.Transport.EnlistState(context.TransactionContext, changes);
-                        return;
-                    case NeedsReview review:
-                        changes = new StateChanges();
-                        var facts = stamp is null ? new Dictionary<string, string>() : StampFacts(stamp);
-                        facts[ConflictReport.FactKey] = review.Report.ToJson();
-                        DeadLetter(changes, envelope, route.Id, FailureKind.Permanent, ErrorCodes.Conflict, review.Report.Describe(), now, review.EntityKey, facts);
-                        changes.EntitySnapshots.AddRange(review.Snapshots);
-                        Log().Warning("Conflict on route {Route} for {EntityKey} in {MessageId}: {Fields} changed on both sides; dead-lettered for review",
-                            route.Id, review.EntityKey, envelope.MessageId, review.Report.ConflictingFields);
-                        runtime.Transport.EnlistState(context.TransactionContext, changes);
-                        return;
-                    case ConflictsSettled settled:
-                        outputs = settled.Outputs;
-                        changes.Journal.AddRange(settled.Journal);
-                        changes.EntitySnapshots.AddRange(settled.Snapshots);
-                        break;
+                    // Nothing of this message is applied (not even its ordering version): it runs again when released or replayed.
+                    runtime.Transport.EnlistState(context.TransactionContext, HoldOrReview(envelope, route.Id, outcome, stamp, now, Log));
+                    return;
                 }
+                outputs = settled.Outputs;
+                changes.Journal.AddRange(settled.Journal);
+                changes.EntitySnapshots.AddRange(settled.Snapshots);
             }
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             // Every 'when' is evaluated before anything is sent: one that fails must dead-letter the message whole,
@@ -183,15 +163,45 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
     private async Task ReleaseConflictHoldAsync(IBus bus, IMessageContext context, CompiledRoute route, DeadLetterResolution? resolution,
         StateChanges changes, CancellationToken cancellationToken)
     {
-        if (resolution is null || route.Conflicts is not { } policy
+        if (resolution is null || route.Conflicts is not { } sync
             || !long.TryParse(context.Headers.GetValueOrDefault(RouterHeaders.ReplayOf), System.Globalization.CultureInfo.InvariantCulture, out var deadLetterId))
         {
             return;
         }
         if (await runtime.State.DeadLetters.GetAsync(deadLetterId, cancellationToken).ConfigureAwait(false) is { EntityKey: { } entityKey })
         {
-            await parking.ReleaseConflictHoldAsync(bus, policy.Policy.Entity, entityKey, resolution, changes, cancellationToken).ConfigureAwait(false);
+            await parking.ReleaseConflictHoldAsync(bus, sync.Policy.Entity, entityKey, resolution, changes, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The state changes of a two-way sync message that waits behind an open dead letter or needs a person.</summary>
+    private StateChanges HoldOrReview(Envelope envelope, string routeId, ConflictOutcome outcome, OrderingStamp? stamp, DateTimeOffset now,
+        Func<Serilog.ILogger> log)
+    {
+        var changes = new StateChanges();
+        switch (outcome)
+        {
+            case HeldByOpenDeadLetter held:
+                changes.Parked.Add(new ParkedMessage
+                {
+                    Route = routeId, EntityKey = held.EntityKey, MessageId = envelope.MessageId, ParkedAt = now, EnvelopeJson = RouterJson.Serialize(envelope),
+                });
+                changes.Journal.Add(Journal.Entry(now, envelope, routeId, null, JournalSteps.Parked,
+                    $"'{held.EntityKey}' has an open dead letter on a route of its two-way sync; parked until it is replayed or archived"));
+                log().Information("Parked {MessageId}: {EntityKey} has an open dead letter in its two-way sync", envelope.MessageId, held.EntityKey);
+                break;
+            case NeedsReview review:
+                var facts = stamp is null ? new Dictionary<string, string>() : StampFacts(stamp);
+                facts[ConflictReport.FactKey] = review.Report.ToJson();
+                DeadLetter(changes, envelope, routeId, FailureKind.Permanent, ErrorCodes.Conflict, review.Report.Describe(), now, review.EntityKey, facts);
+                changes.EntitySnapshots.AddRange(review.Snapshots);
+                log().Warning("Conflict on route {Route} for {EntityKey} in {MessageId}: {Fields} changed on both sides; dead-lettered for review",
+                    routeId, review.EntityKey, envelope.MessageId, review.Report.ConflictingFields);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a settled outcome is delivered, not held");
+        }
+        return changes;
     }
 
     private static string Describe(CompiledRoute route, IReadOnlyList<Envelope> outputs, List<string> legs)

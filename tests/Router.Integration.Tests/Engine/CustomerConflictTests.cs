@@ -13,7 +13,8 @@ public sealed class CustomerConflictTests
 {
     private const string Fields = "{ email: critical, inn: critical, phone: warning, companyName: critical }";
 
-    private static string Config(string strategy, string entityKey = "") => $$"""
+    /// <param name="onecMessageId">False: 1C's messages are named by their file (name and content hash), as a folder names them by default.</param>
+    private static string Config(string strategy, string entityKey = "", bool onecMessageId = true) => $$"""
         {{Yaml.Header()}}
         endpoints:
           platform-customers:
@@ -26,7 +27,7 @@ public sealed class CustomerConflictTests
             kind: folder
             path: ./in/onec
             type: customer.upserted
-            messageId: "'o-' + $.id + '-v' + $.version"
+            {{(onecMessageId ? "messageId: \"'o-' + $.id + '-v' + $.version\"" : "")}}
             {{entityKey}}
           onec-out: { kind: folder, path: ./out/onec }
           platform-out: { kind: folder, path: ./out/platform }
@@ -252,6 +253,25 @@ public sealed class CustomerConflictTests
         Assert.That(Delivered(router, "onec", "p-42-v2").GetProperty("email").GetString(), Is.EqualTo("platform@example.ru"));
         Assert.That(Delivered(router, "platform", "o-42-v2").GetProperty("phone").GetString(), Is.EqualTo("+79165555555"));
         Assert.That(await router.State.Parking.CountAsync(CancellationToken.None), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_version_identical_to_what_the_destination_was_last_sent_is_skipped()
+    {
+        await using var router = await RouterFixture.StartAsync(Config("manual_review", onecMessageId: false));
+        var afterSeed = await SeedAsync(router, "42");
+        var phoneChange = Customer("42", 2, afterSeed, phone: "+79166666666");
+        router.Drop("in/onec", "first.json", phoneChange);
+        await router.RunOnceAsync();
+        Assert.That(Directory.GetFiles(router.Path("out", "platform")), Has.Length.EqualTo(1));
+
+        // 1C exports the same record again under another file name: a new message, with nothing new in it.
+        router.Drop("in/onec", "again.json", phoneChange);
+        await router.RunOnceAsync();
+
+        Assert.That(Directory.GetFiles(router.Path("out", "platform")), Has.Length.EqualTo(1));
+        var skipped = (await router.TraceAsync("customer:42")).Where(e => e.Step == JournalSteps.Skipped).ToList();
+        Assert.That(skipped.Single().Detail, Is.EqualTo("customer:42: the resolved version is what platform was last sent; nothing to deliver"));
     }
 
     /// <summary>The table row of <paramref name="field"/> in <c>dlq show</c>, without its indentation.</summary>
