@@ -3,6 +3,11 @@ namespace Router.Core.Canonical;
 public sealed record Address(string? City = null, string? Street = null, string? House = null, string? Apartment = null,
     string? PostalCode = null, string? Country = "RU", string? Full = null);
 
+/// <summary>
+/// A buyer as both the platform and 1C (контрагент) know it. <see cref="Inn"/> is the ИНН, <see cref="Kpp"/> the КПП of a
+/// legal entity. A two-way customer sync (<c>conflicts:</c> on a route) compares these fields and orders changes by
+/// <see cref="UpdatedAt"/>, so a source that can tell when the record last changed should fill it in, with its offset.
+/// </summary>
 public sealed record Customer
 {
     public required string Id { get; init; }
@@ -13,6 +18,12 @@ public sealed record Customer
     public string? Inn { get; init; }
     public string? Kpp { get; init; }
     public Address? Address { get; init; }
+
+    /// <summary>When the source last changed this customer (its own clock, with offset).</summary>
+    public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>The source's own revision number, when it keeps one (1C's НомерВерсии, a platform row version).</summary>
+    public long? Version { get; init; }
 }
 
 public sealed record OrderLine

@@ -84,6 +84,7 @@ public sealed class ConfigLoader
         RouterSettingsChecks.Run(main.Root, diagnostics);
         new ReferenceChecks(catalog, kinds, diagnostics).Run();
         new EndpointKindChecks(catalog, kinds, main.Root, diagnostics).Run();
+        new ConflictChecks(catalog, diagnostics).Run();
         var baseDirectory = fileSystem.Path.GetDirectoryName(fullPath) ?? "";
         new TransformerChecks(transformers, endpointIds, scalars, new TransformerCreationContext(baseDirectory, fileSystem), diagnostics).Run(catalog);
 

@@ -1,4 +1,6 @@
+using Router.Core.Config.Model;
 using Router.Core.Config.Schema;
+using Router.Core.Conflicts;
 using Router.Core.Endpoints;
 using Router.Core.Transformers;
 
@@ -198,6 +200,31 @@ public static class ConfigSchemaBuilder
         };
     }
 
+    /// <summary>Names of the fields a conflict policy tracks: top-level properties of the canonical payload.</summary>
+    public const string FieldNamePattern = "^[A-Za-z_][A-Za-z0-9_]*$";
+
+    private static readonly ObjectSchema Conflicts = new(
+        new PropertySchema("side", new StringSchema { Enum = SyncSides.Names, Description = "Which system this route's messages come from: platform or onec (1C)." }) { Required = true },
+        new PropertySchema("key", Expression with { Description = "Expression naming the entity in what the steps produce, e.g. $.id; both directions must give the same key for one customer." }) { Required = true },
+        new PropertySchema("strategy", Enum("How a field both sides changed is settled.", "manual_review", [.. ConflictStrategies.Names])),
+        new PropertySchema("entity", new StringSchema
+        {
+            Pattern = IdPattern,
+            PatternDescription = IdPatternDescription,
+            Default = ConflictPolicy.DefaultEntity,
+            Description = "Routes naming the same entity share what the router knows of it (one per direction).",
+        }),
+        new PropertySchema("updatedAt", Expression with { Default = ConflictsDefinition.DefaultUpdatedAt, Description = "Expression giving when the source changed the entity (a date-time with offset); orders changes." }),
+        new PropertySchema("fields", new MapSchema(new StringSchema { Enum = FieldSeverities.Names, Description = "critical: merge_smart leaves it to a person; warning, info: the most recent change wins." })
+        {
+            KeyPattern = FieldNamePattern,
+            KeyPatternDescription = "a field name of the canonical payload, e.g. email",
+            Description = "Fields compared, with their severity (default: email, inn, companyName critical; phone, kpp warning; name, address info).",
+        }))
+    {
+        Description = "Two-way sync: detect fields both sides changed since they last agreed, and settle them.",
+    };
+
     private static ArraySchema Steps(TransformerRegistry transformers)
     {
         var steps = new SortedDictionary<string, SchemaNode>(StringComparer.Ordinal);
@@ -235,6 +262,7 @@ public static class ConfigSchemaBuilder
             {
                 Description = "Apply messages of one entity in version order.",
             }),
+            new PropertySchema("conflicts", Conflicts),
             new PropertySchema("parallelism", Parallelism with { Description = "Messages this route handles at the same time (default router.defaults.routeParallelism)." }),
             new PropertySchema("steps", Steps(transformers)),
             new PropertySchema("to", new ArraySchema(destination) { MinItems = 1, AllowSingle = true, Description = "Where the result goes: one delivery leg per item." }) { Required = true })

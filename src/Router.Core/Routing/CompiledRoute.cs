@@ -12,6 +12,9 @@ public sealed record CompiledDestination(string EndpointId, MessageExpression? W
 
 public sealed record CompiledOrdering(MessageExpression Key, MessageExpression Version);
 
+/// <summary>A route's <c>conflicts:</c> with its expressions parsed; they read what the steps produce.</summary>
+public sealed record CompiledConflicts(Conflicts.ConflictPolicy Policy, MessageExpression Key, MessageExpression UpdatedAt);
+
 /// <summary>A route with its expressions parsed and its transformers built: what the route stage runs.</summary>
 public sealed class CompiledRoute
 {
@@ -19,6 +22,7 @@ public sealed class CompiledRoute
     public required IReadOnlyList<CompiledStep> Steps { get; init; }
     public required IReadOnlyList<CompiledDestination> Destinations { get; init; }
     public CompiledOrdering? Ordering { get; init; }
+    public CompiledConflicts? Conflicts { get; init; }
     public MessageExpression? MessageId { get; init; }
     public MessageExpression? EntityKey { get; init; }
     public string? MessageType { get; init; }
@@ -96,6 +100,9 @@ public static class RouteCompiler
             Steps = steps,
             Destinations = destinations,
             Ordering = route.Ordering is { } o ? new CompiledOrdering(RequiredExpression(o.Key, route.Mark), RequiredExpression(o.Version, route.Mark)) : null,
+            Conflicts = route.Conflicts is { } c
+                ? new CompiledConflicts(c.Policy, RequiredExpression(c.Key, route.Mark), RequiredExpression(c.UpdatedAt, route.Mark))
+                : null,
             MessageId = Expression(route.MessageId ?? source?.MessageId, route.Mark),
             EntityKey = Expression(route.EntityKey ?? source?.EntityKey, route.Mark),
             MessageType = route.MessageType ?? source?.MessageType,

@@ -1,5 +1,6 @@
 using Rebus.Bus;
 using Rebus.Transport;
+using Router.Core.Conflicts;
 using Router.Core.Failures;
 using Router.Core.Messages;
 using Router.Core.Stores;
@@ -30,18 +31,19 @@ public sealed record ReplayResult(long Id, ReplayOutcome Outcome, string Detail)
 /// </summary>
 public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
 {
+    /// <param name="choices">For <c>conflict</c> dead letters: the side to take on each conflicting field; ignored by the others.</param>
     public async Task<IReadOnlyList<ReplayResult>> ReplayAsync(IReadOnlyList<DeadLetter> deadLetters, bool dryRun, string by,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, ConflictChoices? choices = null)
     {
         var results = new List<ReplayResult>(deadLetters.Count);
         foreach (var dead in deadLetters)
         {
-            results.Add(await ReplayOneAsync(dead, dryRun, by, cancellationToken).ConfigureAwait(false));
+            results.Add(await ReplayOneAsync(dead, dryRun, by, choices, cancellationToken).ConfigureAwait(false));
         }
         return results;
     }
 
-    private async Task<ReplayResult> ReplayOneAsync(DeadLetter dead, bool dryRun, string by, CancellationToken cancellationToken)
+    private async Task<ReplayResult> ReplayOneAsync(DeadLetter dead, bool dryRun, string by, ConflictChoices? choices, CancellationToken cancellationToken)
     {
         var destination = dead.Stage == DeadLetterStage.Delivery ? QueueNames.ForDelivery(dead.Endpoint!) : QueueNames.ForRoute(dead.Route);
         if (dead.Status != DeadLetterStatus.Pending)
@@ -57,9 +59,17 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         {
             return new ReplayResult(dead.Id, ReplayOutcome.Refused, $"route '{dead.Route}' or endpoint '{dead.Endpoint}' is not in the current configuration");
         }
+        var conflict = ConflictReport.From(dead);
+        if (conflict is not null && ConflictChoices.Missing(conflict, choices) is { Count: > 0 } missing)
+        {
+            return new ReplayResult(dead.Id, ReplayOutcome.Refused,
+                $"both sides changed {string.Join(", ", missing)}: choose whose values to take with --take platform|onec, or per field with --field {missing[0]}=platform|onec");
+        }
+        var chosen = conflict is null ? null : choices;
         if (dryRun)
         {
-            return new ReplayResult(dead.Id, ReplayOutcome.WouldReplay, $"would send {dead.MessageId} to {destination}");
+            return new ReplayResult(dead.Id, ReplayOutcome.WouldReplay,
+                $"would send {dead.MessageId} to {destination}" + (chosen is null || chosen.IsEmpty ? "" : $" ({chosen})"));
         }
         var envelope = RouterJson.Deserialize<Envelope>(dead.EnvelopeJson);
         object message = dead.Stage == DeadLetterStage.Delivery
@@ -69,16 +79,22 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         // replayed with nothing in flight, and on the SQLite transport a lost claim rolls the send back, so racing
         // admins send once. Transports that commit state after sending (see IRouterTransport) cannot undo the send.
         var changes = new StateChanges();
-        changes.ReplayClaims.Add(new ReplayClaim(dead.Id, new ReplayRecord(runtime.Clock.GetUtcNow(), by, null)));
+        var note = chosen is null || chosen.IsEmpty ? null : chosen.ToString();
+        changes.ReplayClaims.Add(new ReplayClaim(dead.Id, new ReplayRecord(runtime.Clock.GetUtcNow(), by, note)));
         changes.Journal.Add(Journal.Entry(runtime.Clock.GetUtcNow(), envelope, dead.Route, dead.Endpoint, JournalSteps.Replayed,
-            $"dead letter {dead.Id} replayed by {by}"));
+            $"dead letter {dead.Id} replayed by {by}" + (note is null ? "" : $", {note}")));
+        var headers = new Dictionary<string, string>
+        {
+            [RouterHeaders.ReplayOf] = dead.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        if (chosen is { IsEmpty: false })
+        {
+            headers[RouterHeaders.ConflictChoices] = chosen.ToHeader();
+        }
         try
         {
             using var scope = new RebusTransactionScope();
-            await oneWayBus.Advanced.Routing.Send(destination, message, new Dictionary<string, string>
-            {
-                [RouterHeaders.ReplayOf] = dead.Id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }).ConfigureAwait(false);
+            await oneWayBus.Advanced.Routing.Send(destination, message, headers).ConfigureAwait(false);
             runtime.Transport.EnlistState(scope.TransactionContext, changes);
             await scope.CompleteAsync().ConfigureAwait(false);
         }
@@ -86,7 +102,7 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         {
             return new ReplayResult(dead.Id, ReplayOutcome.NotPending, "no longer pending");
         }
-        return new ReplayResult(dead.Id, ReplayOutcome.Replayed, $"sent {dead.MessageId} to {destination}");
+        return new ReplayResult(dead.Id, ReplayOutcome.Replayed, $"sent {dead.MessageId} to {destination}" + (note is null ? "" : $" ({note})"));
     }
 
     /// <summary>Archives, then lets go of messages parked behind the archived ones (nothing holds their entity any more).</summary>
@@ -110,7 +126,8 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
         }
         await runtime.State.Writer.CommitAsync(archived, cancellationToken).ConfigureAwait(false);
         var parking = new ParkingLot(runtime);
-        foreach (var group in deadLetters.Where(d => d.EntityKey is not null && runtime.Routes.TryGetValue(d.Route, out var r) && r.Ordering is not null)
+        foreach (var group in deadLetters.Where(d => d.EntityKey is not null && EntityOfSync(d) is null
+                         && runtime.Routes.TryGetValue(d.Route, out var r) && r.Ordering is not null)
                      .GroupBy(d => (d.Route, d.EntityKey!)))
         {
             var changes = new StateChanges();
@@ -119,8 +136,24 @@ public sealed class DeadLetterAdmin(RouterRuntime runtime, IBus oneWayBus)
             runtime.Transport.EnlistState(scope.TransactionContext, changes);
             await scope.CompleteAsync().ConfigureAwait(false);
         }
+        // On a two-way sync route a dead letter holds its customer on every route of the sync, ordered or not.
+        foreach (var held in deadLetters.Where(d => d.EntityKey is not null)
+                     .Select(d => (Entity: EntityOfSync(d), EntityKey: d.EntityKey!))
+                     .Where(h => h.Entity is not null)
+                     .Distinct())
+        {
+            var changes = new StateChanges();
+            using var scope = new RebusTransactionScope();
+            await parking.ReleaseConflictHoldAsync(oneWayBus, held.Entity!, held.EntityKey, null, changes, cancellationToken).ConfigureAwait(false);
+            runtime.Transport.EnlistState(scope.TransactionContext, changes);
+            await scope.CompleteAsync().ConfigureAwait(false);
+        }
         return count;
     }
+
+    /// <summary>The conflict entity of the two-way sync the dead letter's route belongs to (its report's if the route is gone), or null.</summary>
+    private string? EntityOfSync(DeadLetter dead) =>
+        runtime.Routes.GetValueOrDefault(dead.Route)?.Conflicts?.Policy.Entity ?? ConflictReport.From(dead)?.Entity;
 
     private static OrderingStamp? OrderingOf(DeadLetter dead) =>
         dead.Facts.TryGetValue("ordering-key", out var key) && dead.Facts.TryGetValue("ordering-version", out var version)

@@ -202,6 +202,12 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
         {
             await parking.ReleaseIfClearAsync(bus, message.RouteId, stamp.Key, resolution, changes, cancellationToken).ConfigureAwait(false);
         }
+        // On a two-way sync route the customer's messages also wait behind a failed delivery that names the customer
+        // (its envelope's entity key): they go on when it does, on both routes of the sync.
+        if (runtime.Routes.GetValueOrDefault(message.RouteId)?.Conflicts is { } conflicts && (message.Ordering?.Key ?? message.Envelope.EntityKey) is { } entityKey)
+        {
+            await parking.ReleaseConflictHoldAsync(bus, conflicts.Policy.Entity, entityKey, resolution, changes, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static void JournalAttempts(StateChanges changes, Envelope envelope, string routeId, string endpointId,

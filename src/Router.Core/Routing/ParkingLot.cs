@@ -25,6 +25,36 @@ public sealed class ParkingLot(RouterRuntime runtime)
         {
             return;
         }
+        await ReleaseAsync(bus, routeId, entityKey, changes, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReleaseIfClearAsync"/> for an entity of a two-way sync (<c>conflicts:</c>): its messages park
+    /// behind a dead letter on any route of the same entity, so they go only when none of those routes holds it, and
+    /// then from every one of them.
+    /// </summary>
+    public async Task ReleaseConflictHoldAsync(IBus bus, string entity, string entityKey, DeadLetterResolution? resolving, StateChanges changes,
+        CancellationToken cancellationToken)
+    {
+        var routes = Conflicts.ConflictGate.SiblingRoutes(runtime, entity);
+        foreach (var routeId in routes)
+        {
+            var held = resolving is not null && resolving.Route == routeId
+                ? await runtime.State.DeadLetters.HasOpenForEntityAsync(routeId, entityKey, resolving, cancellationToken).ConfigureAwait(false)
+                : await runtime.State.DeadLetters.HasOpenForEntityAsync(routeId, entityKey, cancellationToken).ConfigureAwait(false);
+            if (held)
+            {
+                return;
+            }
+        }
+        foreach (var routeId in routes)
+        {
+            await ReleaseAsync(bus, routeId, entityKey, changes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReleaseAsync(IBus bus, string routeId, string entityKey, StateChanges changes, CancellationToken cancellationToken)
+    {
         var parked = await runtime.State.Parking.ListAsync(routeId, entityKey, cancellationToken).ConfigureAwait(false);
         var now = runtime.Clock.GetUtcNow();
         foreach (var message in parked)

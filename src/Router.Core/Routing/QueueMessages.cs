@@ -27,6 +27,9 @@ public static class RouterHeaders
 
     /// <summary>Set on messages released from parking, for the journal.</summary>
     public const string Unparked = "router-unparked";
+
+    /// <summary>On a replayed <c>conflict</c> dead letter: the sides a person chose (see Conflicts.ConflictChoices).</summary>
+    public const string ConflictChoices = "router-conflict-choices";
 }
 
 /// <summary>A message on a route queue: the route's stages run on it.</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Rebus.Bus;
 using Rebus.Pipeline;
+using Router.Core.Conflicts;
 using Router.Core.Expressions;
 using Router.Core.Failures;
 using Router.Core.Messages;
@@ -14,6 +15,8 @@ namespace Router.Core.Routing;
 /// </summary>
 public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, CancellationToken abandon)
 {
+    private readonly ConflictGate conflicts = new(runtime);
+
     public async Task HandleAsync(IBus bus, IMessageContext context, RouteMessage message)
     {
         var started = Stopwatch.GetTimestamp();
@@ -41,7 +44,7 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
         if (verdict == InboxVerdict.Duplicate)
         {
             changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Duplicate, "same message id and payload seen before"));
-            ResolveIfReplay(changes, isReplay, envelope, route.Id);
+            await ReleaseConflictHoldAsync(bus, context, route, ResolveIfReplay(changes, isReplay, envelope, route.Id), changes, cancellationToken).ConfigureAwait(false);
             Log().Information("Duplicate {MessageId} on route {Route} skipped", envelope.MessageId, route.Id);
             runtime.Transport.EnlistState(context.TransactionContext, changes);
             return;
@@ -83,7 +86,8 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
                 {
                     changes.InboxEntries.Add(new InboxEntry(inboxScope, envelope.MessageId, hash, now));
                     changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, JournalSteps.Stale, $"version {version} of '{key}' is not newer than {last}"));
-                    ResolveIfReplay(changes, isReplay, envelope, route.Id);
+                    await ReleaseConflictHoldAsync(bus, context, route, ResolveIfReplay(changes, isReplay, envelope, route.Id), changes, cancellationToken)
+                        .ConfigureAwait(false);
                     runtime.Transport.EnlistState(context.TransactionContext, changes);
                     return;
                 }
@@ -91,6 +95,21 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
             }
 
             var outputs = route.Transform(envelope);
+            var produced = outputs;
+            if (route.Conflicts is { } sync)
+            {
+                var choices = ConflictChoices.FromHeader(context.Headers.GetValueOrDefault(RouterHeaders.ConflictChoices));
+                var outcome = await conflicts.ApplyAsync(route, sync, outputs, isReplay, choices, now, cancellationToken).ConfigureAwait(false);
+                if (outcome is not ConflictsSettled settled)
+                {
+                    // Nothing of this message is applied (not even its ordering version): it runs again when released or replayed.
+                    runtime.Transport.EnlistState(context.TransactionContext, HoldOrReview(envelope, route.Id, outcome, stamp, now, Log));
+                    return;
+                }
+                outputs = settled.Outputs;
+                changes.Journal.AddRange(settled.Journal);
+                changes.EntitySnapshots.AddRange(settled.Snapshots);
+            }
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             // Every 'when' is evaluated before anything is sent: one that fails must dead-letter the message whole,
             // not after some legs were already on their way.
@@ -109,8 +128,8 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
             }
             var legs = deliveries.Select(d => outputs.Count == 1 ? d.EndpointId : $"{d.Envelope.MessageId} -> {d.EndpointId}").ToList();
             // One row for the whole route stage (what came out, where it went): the legs' own rows follow.
-            changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, outputs.Count == 0 ? JournalSteps.Filtered : route.Steps.Count == 0 ? JournalSteps.Routed : JournalSteps.Transformed,
-                Describe(route, outputs, legs), elapsed));
+            changes.Journal.Add(Journal.Entry(now, envelope, route.Id, null, produced.Count == 0 ? JournalSteps.Filtered : route.Steps.Count == 0 ? JournalSteps.Routed : JournalSteps.Transformed,
+                outputs.Count == 0 && produced.Count > 0 ? "nothing left to deliver after conflict resolution" : Describe(route, outputs, legs), elapsed));
         }
         catch (Exception e) when (e is PermanentFailureException or TransientFailureException or System.Text.Json.JsonException)
         {
@@ -125,11 +144,64 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
         }
 
         changes.InboxEntries.Add(new InboxEntry(inboxScope, envelope.MessageId, hash, now));
-        if (ResolveIfReplay(changes, isReplay, envelope, route.Id) is { } resolution && stamp is not null)
+        if (ResolveIfReplay(changes, isReplay, envelope, route.Id) is { } resolution)
         {
-            await parking.ReleaseIfClearAsync(bus, route.Id, stamp.Key, resolution, changes, cancellationToken).ConfigureAwait(false);
+            if (stamp is not null)
+            {
+                await parking.ReleaseIfClearAsync(bus, route.Id, stamp.Key, resolution, changes, cancellationToken).ConfigureAwait(false);
+            }
+            await ReleaseConflictHoldAsync(bus, context, route, resolution, changes, cancellationToken).ConfigureAwait(false);
         }
         runtime.Transport.EnlistState(context.TransactionContext, changes);
+    }
+
+    /// <summary>
+    /// A replayed dead letter of a two-way sync route (a <c>conflict</c>, or any other that names the customer) that
+    /// went through, or turned out a duplicate or stale, lets go of what was parked behind its entity on every route
+    /// of the sync.
+    /// </summary>
+    private async Task ReleaseConflictHoldAsync(IBus bus, IMessageContext context, CompiledRoute route, DeadLetterResolution? resolution,
+        StateChanges changes, CancellationToken cancellationToken)
+    {
+        if (resolution is null || route.Conflicts is not { } sync
+            || !long.TryParse(context.Headers.GetValueOrDefault(RouterHeaders.ReplayOf), System.Globalization.CultureInfo.InvariantCulture, out var deadLetterId))
+        {
+            return;
+        }
+        if (await runtime.State.DeadLetters.GetAsync(deadLetterId, cancellationToken).ConfigureAwait(false) is { EntityKey: { } entityKey })
+        {
+            await parking.ReleaseConflictHoldAsync(bus, sync.Policy.Entity, entityKey, resolution, changes, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The state changes of a two-way sync message that waits behind an open dead letter or needs a person.</summary>
+    private StateChanges HoldOrReview(Envelope envelope, string routeId, ConflictOutcome outcome, OrderingStamp? stamp, DateTimeOffset now,
+        Func<Serilog.ILogger> log)
+    {
+        var changes = new StateChanges();
+        switch (outcome)
+        {
+            case HeldByOpenDeadLetter held:
+                changes.Parked.Add(new ParkedMessage
+                {
+                    Route = routeId, EntityKey = held.EntityKey, MessageId = envelope.MessageId, ParkedAt = now, EnvelopeJson = RouterJson.Serialize(envelope),
+                });
+                changes.Journal.Add(Journal.Entry(now, envelope, routeId, null, JournalSteps.Parked,
+                    $"'{held.EntityKey}' has an open dead letter on a route of its two-way sync; parked until it is replayed or archived"));
+                log().Information("Parked {MessageId}: {EntityKey} has an open dead letter in its two-way sync", envelope.MessageId, held.EntityKey);
+                break;
+            case NeedsReview review:
+                var facts = stamp is null ? new Dictionary<string, string>() : StampFacts(stamp);
+                facts[ConflictReport.FactKey] = review.Report.ToJson();
+                DeadLetter(changes, envelope, routeId, FailureKind.Permanent, ErrorCodes.Conflict, review.Report.Describe(), now, review.EntityKey, facts);
+                changes.EntitySnapshots.AddRange(review.Snapshots);
+                log().Warning("Conflict on route {Route} for {EntityKey} in {MessageId}: {Fields} changed on both sides; dead-lettered for review",
+                    routeId, review.EntityKey, envelope.MessageId, review.Report.ConflictingFields);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "a settled outcome is delivered, not held");
+        }
+        return changes;
     }
 
     private static string Describe(CompiledRoute route, IReadOnlyList<Envelope> outputs, List<string> legs)

@@ -19,6 +19,12 @@ public static class JournalSteps
     public const string Replayed = "replayed";
     public const string Archived = "archived";
     public const string Rejected = "rejected";
+
+    /// <summary>Both sides changed a field and the route's conflict strategy (or a person, at replay) settled it.</summary>
+    public const string ConflictResolved = "conflict-resolved";
+
+    /// <summary>The route had nothing new to send: the resolved version is what the destination was last sent.</summary>
+    public const string Skipped = "skipped";
 }
 
 public sealed record JournalEntry

@@ -26,6 +26,9 @@ public sealed class StateChanges
     /// <summary>Versions to record; committing fails with <see cref="StaleVersionException"/> if a newer one was applied meanwhile.</summary>
     public List<EntityVersionUpdate> EntityVersions { get; } = [];
 
+    /// <summary>Snapshots to replace; committing fails with <see cref="SnapshotRevisionException"/> if one changed since it was read.</summary>
+    public List<EntitySnapshotUpdate> EntitySnapshots { get; } = [];
+
     public List<ParkedMessage> Parked { get; } = [];
 
     /// <summary>Ids of parked messages that were sent back to their route in this same transaction.</summary>
@@ -33,7 +36,7 @@ public sealed class StateChanges
 
     public bool IsEmpty =>
         ReplayClaims.Count == 0 && InboxEntries.Count == 0 && Journal.Count == 0 && DeadLetters.Count == 0 && ResolvedDeadLetters.Count == 0 &&
-        EntityVersions.Count == 0 && Parked.Count == 0 && Unparked.Count == 0;
+        EntityVersions.Count == 0 && EntitySnapshots.Count == 0 && Parked.Count == 0 && Unparked.Count == 0;
 }
 
 /// <summary>Resolve the open dead letter of this message on this leg (route stage when <see cref="Endpoint"/> is null).</summary>
@@ -76,6 +79,7 @@ public interface IRouterState : IAsyncDisposable
     IJournalStore Journal { get; }
     IDeadLetterStore DeadLetters { get; }
     IEntityVersionStore EntityVersions { get; }
+    IEntitySnapshotStore EntitySnapshots { get; }
     IParkingStore Parking { get; }
     IStateWriter Writer { get; }
 

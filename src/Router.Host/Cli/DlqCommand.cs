@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Router.Core.Conflicts;
 using Router.Core.Messages;
 using Router.Core.Routing;
 using Router.Core.Stores;
@@ -21,16 +22,22 @@ public sealed class DlqCommand : ICommandDefinition
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Show what would be replayed; send nothing" };
     private static readonly Argument<long[]> Ids = new("id") { Description = "Dead letter ids", Arity = ArgumentArity.ZeroOrMore };
     private static readonly Argument<long> Id = new("id") { Description = "Dead letter id" };
+    private static readonly Option<string?> Take = new("--take") { Description = "For conflict dead letters: take platform's or onec's (1C's) value on every conflicting field" };
+    private static readonly Option<string[]> Field = new("--field")
+    {
+        Description = "For conflict dead letters: the side for one field, e.g. --field email=onec (repeatable; wins over --take)",
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     public Command Create(Func<Func<CliContext, CancellationToken, Task<int>>, Func<ParseResult, CancellationToken, Task<int>>> wrap)
     {
         var list = new Command("list", "Dead letters, newest first") { RouteFilter, EndpointFilter, ErrorFilter, SinceFilter, StatusFilter, Limit, Group };
         list.SetAction(wrap(ListAsync));
-        var show = new Command("show", "One dead letter in full: error, attempts, envelope, facts, replay history") { Id };
+        var show = new Command("show", "One dead letter in full: error, attempts, envelope, facts, replay history; a conflict field by field") { Id };
         show.SetAction(wrap(ShowAsync));
         var replay = new Command("replay", "Send dead letters back: each re-delivers only its failed leg (or re-runs its route)")
         {
-            Ids, All, RouteFilter, EndpointFilter, ErrorFilter, SinceFilter, DryRun,
+            Ids, All, RouteFilter, EndpointFilter, ErrorFilter, SinceFilter, DryRun, Take, Field,
         };
         replay.SetAction(wrap(ReplayAsync));
         var delete = new Command("delete", "Archive dead letters (kept for the record, no longer pending)")
@@ -131,7 +138,8 @@ public sealed class DlqCommand : ICommandDefinition
         o.WriteLine($"  first failed  {dead.FirstFailedAt:O}");
         o.WriteLine($"  last failed   {dead.LastFailedAt:O}");
         o.WriteLine($"  fingerprint   {dead.Fingerprint}");
-        foreach (var (key, value) in dead.Facts)
+        var conflict = ConflictReport.From(dead);
+        foreach (var (key, value) in dead.Facts.Where(f => conflict is null || f.Key != ConflictReport.FactKey))
         {
             o.WriteLine($"  {key,-13} {value}");
         }
@@ -147,13 +155,17 @@ public sealed class DlqCommand : ICommandDefinition
                 o.WriteLine($"    {line.TrimEnd()}");
             }
         }
+        if (conflict is not null)
+        {
+            ConflictTable.Write(o, conflict, dead.Id);
+        }
         o.WriteLine("  envelope");
         var pretty = System.Text.Json.JsonSerializer.Serialize(RouterJson.ParseElement(dead.EnvelopeJson), RouterJson.Indented);
         foreach (var line in pretty.Split('\n'))
         {
             o.WriteLine($"    {line.TrimEnd()}");
         }
-        if (dead.Status == DeadLetterStatus.Pending)
+        if (dead.Status == DeadLetterStatus.Pending && conflict is null)
         {
             o.WriteLine();
             o.WriteLine($"Replay it with: ./router dlq replay {dead.Id}    Archive it with: ./router dlq delete {dead.Id}");
@@ -191,8 +203,11 @@ public sealed class DlqCommand : ICommandDefinition
     private static async Task<int> ReplayAsync(CliContext context, CancellationToken cancellationToken)
     {
         await using var session = await AdminSession.OpenAsync(context, startClient: true, cancellationToken);
+        var choices = Choices(context);
         var selected = await SelectAsync(context, session, cancellationToken);
-        var results = await session.Engine.DeadLetterAdmin.ReplayAsync(selected, context.Parse.GetValue(DryRun), Environment.UserName, cancellationToken);
+        CheckFieldsExist(choices, selected);
+        var results = await session.Engine.DeadLetterAdmin.ReplayAsync(selected, context.Parse.GetValue(DryRun), Environment.UserName, cancellationToken,
+            choices);
         if (context.Json)
         {
             context.WriteJson(results.Select(r => new { id = r.Id, outcome = r.Outcome.ToString().ToLowerInvariant(), detail = r.Detail }));
@@ -211,6 +226,50 @@ public sealed class DlqCommand : ICommandDefinition
             }
         }
         return results.Any(r => r.Outcome == ReplayOutcome.Refused) ? ExitCodes.InvalidInput : ExitCodes.Success;
+    }
+
+    /// <summary><c>--take</c> and <c>--field</c> as choices, or null when neither was given.</summary>
+    private static ConflictChoices? Choices(CliContext context)
+    {
+        var take = context.Parse.GetValue(Take);
+        var fields = context.Parse.GetValue(Field) ?? [];
+        if (take is null && fields.Length == 0)
+        {
+            return null;
+        }
+        SyncSide? side = null;
+        if (take is not null)
+        {
+            side = SyncSides.TryParse(take, out var parsed) ? parsed : throw new UsageException($"--take '{take}' is not platform or onec");
+        }
+        var perField = new Dictionary<string, SyncSide>(StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            var parts = field.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || !SyncSides.TryParse(parts[1], out var fieldSide))
+            {
+                throw new UsageException($"--field '{field}' is not FIELD=platform or FIELD=onec (e.g. --field email=onec)");
+            }
+            perField[parts[0]] = fieldSide;
+        }
+        return new ConflictChoices { Take = side, Fields = perField };
+    }
+
+    /// <summary>A <c>--field</c> naming no conflicting field of any selected dead letter is a typo: say so rather than ignore it.</summary>
+    private static void CheckFieldsExist(ConflictChoices? choices, IReadOnlyList<DeadLetter> selected)
+    {
+        if (choices is null || choices.Fields.Count == 0)
+        {
+            return;
+        }
+        var conflicting = selected.Select(ConflictReport.From).OfType<ConflictReport>().SelectMany(r => r.ConflictingFields).ToHashSet(StringComparer.Ordinal);
+        var unknown = choices.Fields.Keys.Where(f => !conflicting.Contains(f)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new UsageException(conflicting.Count == 0
+                ? "--field applies to conflict dead letters, and none is selected"
+                : $"--field {string.Join(", ", unknown)}: not a conflicting field of the selected dead letters ({string.Join(", ", conflicting.Order(StringComparer.Ordinal))})");
+        }
     }
 
     private static async Task<int> DeleteAsync(CliContext context, CancellationToken cancellationToken)
@@ -242,14 +301,21 @@ public sealed class DlqCommand : ICommandDefinition
         long Id, string Status, string MessageId, string? CorrelationId, string? EntityKey, string? MessageType, string Route, string Stage,
         string? Endpoint, string ErrorKind, string ErrorCode, string ErrorMessage, string? ErrorDetails, int Attempts,
         DateTimeOffset FirstFailedAt, DateTimeOffset LastFailedAt, string Fingerprint,
-        IReadOnlyDictionary<string, string>? Facts, IReadOnlyList<ReplayRecord>? ReplayHistory, System.Text.Json.JsonElement? Envelope)
+        IReadOnlyDictionary<string, string>? Facts, IReadOnlyList<ReplayRecord>? ReplayHistory, System.Text.Json.JsonElement? Envelope,
+        ConflictReport? Conflict)
     {
-        public static DeadLetterView Of(DeadLetter d, bool full) => new(
-            d.Id, d.Status.ToString().ToLowerInvariant(), d.MessageId,
-            full ? d.CorrelationId : null, full ? d.EntityKey : null, full ? d.MessageType : null,
-            d.Route, d.Stage.ToString().ToLowerInvariant(), d.Endpoint, d.ErrorKind, d.ErrorCode, d.ErrorMessage,
-            full ? d.ErrorDetails : null, d.Attempts, d.FirstFailedAt, d.LastFailedAt, d.Fingerprint,
-            full ? d.Facts : null, full ? d.ReplayHistory : null, full ? RouterJson.ParseElement(d.EnvelopeJson) : null);
+        /// <summary>A conflict's report is given as <see cref="Conflict"/>, structured, rather than as a JSON string among the facts.</summary>
+        public static DeadLetterView Of(DeadLetter d, bool full)
+        {
+            var conflict = full ? ConflictReport.From(d) : null;
+            var facts = conflict is null ? d.Facts : d.Facts.Where(f => f.Key != ConflictReport.FactKey).ToDictionary(f => f.Key, f => f.Value);
+            return new(
+                d.Id, d.Status.ToString().ToLowerInvariant(), d.MessageId,
+                full ? d.CorrelationId : null, full ? d.EntityKey : null, full ? d.MessageType : null,
+                d.Route, d.Stage.ToString().ToLowerInvariant(), d.Endpoint, d.ErrorKind, d.ErrorCode, d.ErrorMessage,
+                full ? d.ErrorDetails : null, d.Attempts, d.FirstFailedAt, d.LastFailedAt, d.Fingerprint,
+                full ? facts : null, full ? d.ReplayHistory : null, full ? RouterJson.ParseElement(d.EnvelopeJson) : null, conflict);
+        }
     }
 
     internal static string Shorten(string text, int length)

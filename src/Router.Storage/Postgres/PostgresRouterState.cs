@@ -21,6 +21,7 @@ public sealed class PostgresRouterState : IRouterState
         Journal = new PostgresJournalStore(dataSource);
         DeadLetters = new PostgresDeadLetterStore(dataSource, clock);
         EntityVersions = new PostgresEntityVersionStore(dataSource);
+        EntitySnapshots = new PostgresEntitySnapshotStore(dataSource);
         Parking = new PostgresParkingStore(dataSource);
         Writer = new PostgresStateWriter(dataSource, clock);
         Clock = clock;
@@ -47,6 +48,8 @@ public sealed class PostgresRouterState : IRouterState
     public IDeadLetterStore DeadLetters { get; }
 
     public IEntityVersionStore EntityVersions { get; }
+
+    public IEntitySnapshotStore EntitySnapshots { get; }
 
     public IParkingStore Parking { get; }
 

@@ -13,7 +13,7 @@ public static class PostgresStateChangesWriter
 {
     /// <summary>
     /// Writes every change with <paramref name="transaction"/> in one round trip. Throws <see cref="ReplayClaimLostException"/>,
-    /// <see cref="InboxRaceException"/> or <see cref="StaleVersionException"/> when the commit must not happen; by then the
+    /// <see cref="InboxRaceException"/>, <see cref="StaleVersionException"/> or <see cref="SnapshotRevisionException"/> when the commit must not happen; by then the
     /// changes are in the transaction, so the caller rolls it back on any exception.
     /// <paramref name="clock"/> stamps bookkeeping columns only; the changes carry their own event times.
     /// </summary>
@@ -62,6 +62,23 @@ public static class PostgresStateChangesWriter
                 PostgresCommands.Text("scope", update.Scope), PostgresCommands.Text("entity_key", update.EntityKey),
                 Bigint("version", update.Version), PostgresCommands.Time("now", now));
             refusals.Add((command, () => new StaleVersionException(update.Scope, update.EntityKey, update.Version)));
+        }
+        foreach (var snapshot in changes.EntitySnapshots)
+        {
+            // Compare-and-set on the revision: zero changed rows means another commit replaced it since it was read.
+            var command = snapshot.ExpectedRevision == 0
+                ? Add(batch,
+                    "INSERT INTO state_entity_snapshots (scope, entity_key, revision, document_json, updated_at) " +
+                    "VALUES (@scope, @entity_key, 1, @document_json, @at) ON CONFLICT (scope, entity_key) DO NOTHING",
+                    PostgresCommands.Text("scope", snapshot.Scope), PostgresCommands.Text("entity_key", snapshot.EntityKey),
+                    PostgresCommands.Text("document_json", snapshot.DocumentJson), PostgresCommands.Time("at", snapshot.At))
+                : Add(batch,
+                    "UPDATE state_entity_snapshots SET revision = revision + 1, document_json = @document_json, updated_at = @at " +
+                    "WHERE scope = @scope AND entity_key = @entity_key AND revision = @expected",
+                    PostgresCommands.Text("scope", snapshot.Scope), PostgresCommands.Text("entity_key", snapshot.EntityKey),
+                    PostgresCommands.Text("document_json", snapshot.DocumentJson), PostgresCommands.Time("at", snapshot.At),
+                    Bigint("expected", snapshot.ExpectedRevision));
+            refusals.Add((command, () => new SnapshotRevisionException(snapshot.Scope, snapshot.EntityKey, snapshot.ExpectedRevision)));
         }
         if (changes.Journal.Count > 0)
         {

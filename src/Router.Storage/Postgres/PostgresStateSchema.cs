@@ -93,5 +93,16 @@ internal static class PostgresStateSchema
         );
         CREATE INDEX ix_state_parked_entity ON state_parked (route, entity_key, parked_at);
         """,
+        // 2: what two-way sync knows of each entity (customer conflicts), replaced compare-and-set on its revision.
+        """
+        CREATE TABLE state_entity_snapshots (
+            scope         text NOT NULL,
+            entity_key    text NOT NULL,
+            revision      bigint NOT NULL,
+            document_json text NOT NULL,
+            updated_at    timestamptz NOT NULL,
+            PRIMARY KEY (scope, entity_key)
+        );
+        """,
     ];
 }

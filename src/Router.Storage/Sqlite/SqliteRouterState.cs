@@ -27,6 +27,7 @@ public sealed class SqliteRouterState : IRouterState
         Journal = new SqliteJournalStore(database);
         DeadLetters = new SqliteDeadLetterStore(database, clock);
         EntityVersions = new SqliteEntityVersionStore(database);
+        EntitySnapshots = new SqliteEntitySnapshotStore(database);
         Parking = new SqliteParkingStore(database);
         Writer = new SqliteStateWriter(database, clock);
     }
@@ -45,6 +46,8 @@ public sealed class SqliteRouterState : IRouterState
     public IDeadLetterStore DeadLetters { get; }
 
     public IEntityVersionStore EntityVersions { get; }
+
+    public IEntitySnapshotStore EntitySnapshots { get; }
 
     public IParkingStore Parking { get; }
 

@@ -11,7 +11,7 @@ public static class SqliteStateChangesWriter
 {
     /// <summary>
     /// Writes every change with <paramref name="transaction"/>. Throws <see cref="ReplayClaimLostException"/>,
-    /// <see cref="InboxRaceException"/> or <see cref="StaleVersionException"/> when the commit must not happen; by then part of the changes may be in
+    /// <see cref="InboxRaceException"/>, <see cref="StaleVersionException"/> or <see cref="SnapshotRevisionException"/> when the commit must not happen; by then part of the changes may be in
     /// the transaction, so the caller rolls back (its savepoint or the whole transaction) on any exception.
     /// <paramref name="clock"/> stamps bookkeeping columns only; the changes carry their own event times.
     /// </summary>
@@ -39,6 +39,10 @@ public static class SqliteStateChangesWriter
         if (changes.EntityVersions.Count > 0)
         {
             await SetEntityVersionsAsync(connection, transaction, changes.EntityVersions, now, cancellationToken).ConfigureAwait(false);
+        }
+        if (changes.EntitySnapshots.Count > 0)
+        {
+            await ReplaceSnapshotsAsync(connection, transaction, changes.EntitySnapshots, cancellationToken).ConfigureAwait(false);
         }
         if (changes.Journal.Count > 0)
         {
@@ -125,6 +129,35 @@ public static class SqliteStateChangesWriter
             if (await upsert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new StaleVersionException(update.Scope, update.EntityKey, update.Version);
+            }
+        }
+    }
+
+    private static async Task ReplaceSnapshotsAsync(SqliteConnection connection, SqliteTransaction transaction, List<EntitySnapshotUpdate> updates,
+        CancellationToken cancellationToken)
+    {
+        // Compare-and-set on the revision in one statement each: zero changed rows means another commit got there first.
+        await using var insert = SqliteCommands.Create(connection, transaction,
+            "INSERT INTO state_entity_snapshots (scope, entity_key, revision, document_json, updated_at) " +
+            "VALUES ($scope, $entity_key, 1, $document_json, $updated_at) ON CONFLICT (scope, entity_key) DO NOTHING");
+        await using var update = SqliteCommands.Create(connection, transaction,
+            "UPDATE state_entity_snapshots SET revision = revision + 1, document_json = $document_json, updated_at = $updated_at " +
+            "WHERE scope = $scope AND entity_key = $entity_key AND revision = $expected");
+        foreach (var snapshot in updates)
+        {
+            var command = snapshot.ExpectedRevision == 0 ? insert : update;
+            command.Parameters.Clear();
+            command.With("$scope", snapshot.Scope)
+                .With("$entity_key", snapshot.EntityKey)
+                .With("$document_json", snapshot.DocumentJson)
+                .With("$updated_at", SqliteTime.ToText(snapshot.At));
+            if (snapshot.ExpectedRevision != 0)
+            {
+                command.With("$expected", snapshot.ExpectedRevision);
+            }
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new SnapshotRevisionException(snapshot.Scope, snapshot.EntityKey, snapshot.ExpectedRevision);
             }
         }
     }

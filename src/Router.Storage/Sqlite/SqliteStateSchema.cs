@@ -92,5 +92,16 @@ internal static class SqliteStateSchema
         );
         CREATE INDEX ix_state_parked_entity ON state_parked (route, entity_key, parked_at);
         """,
+        // 2: what conflict detection knows of each entity of a two-way sync, one JSON document per key.
+        """
+        CREATE TABLE state_entity_snapshots (
+            scope         TEXT NOT NULL,
+            entity_key    TEXT NOT NULL,
+            revision      INTEGER NOT NULL,
+            document_json TEXT NOT NULL,
+            updated_at    TEXT NOT NULL,
+            PRIMARY KEY (scope, entity_key)
+        ) WITHOUT ROWID;
+        """,
     ];
 }

@@ -11,6 +11,7 @@ public abstract partial class RouterStateContract
         c.DeadLetters.Add(Failure("m-1", 0));
         c.EntityVersions.Add(new EntityVersionUpdate("orders-to-1c", "order:1001", 3));
         c.Parked.Add(Parked("m-2", "order:1001", 1));
+        c.EntitySnapshots.Add(new EntitySnapshotUpdate("customer", "42", 0, "{}", At(0)));
     });
 
     private async Task AssertOneOfEachIsThereAsync()
@@ -20,6 +21,7 @@ public abstract partial class RouterStateContract
         Assert.That(await State.DeadLetters.ListAsync(new DeadLetterQuery(), Ct), Has.Count.EqualTo(1));
         Assert.That(await State.EntityVersions.GetAsync("orders-to-1c", "order:1001", Ct), Is.EqualTo(3));
         Assert.That(await State.Parking.CountAsync(Ct), Is.EqualTo(1));
+        Assert.That((await State.EntitySnapshots.GetAsync("customer", "42", Ct))?.Revision, Is.EqualTo(1));
     }
 
     [Test]

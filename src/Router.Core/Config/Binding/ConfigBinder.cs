@@ -1,6 +1,7 @@
 using Router.Core.Config.Model;
 using Router.Core.Config.Nodes;
 using Router.Core.Config.Validation;
+using Router.Core.Conflicts;
 using Router.Core.Endpoints;
 using Router.Core.Transformers;
 using static Router.Core.Config.ConfigSchemaBuilder;
@@ -119,11 +120,31 @@ internal sealed class ConfigBinder(TransformerRegistry transformers)
             Ordering = route.GetMapping("ordering") is { } ordering
                 ? new OrderingDefinition(ordering.GetRequiredString("key"), ordering.GetRequiredString("version"))
                 : null,
+            Conflicts = route.GetMapping("conflicts") is { } conflicts ? BindConflicts(conflicts) : null,
             Parallelism = OptionalInt(route, "parallelism"),
             Steps = (route.GetSequence("steps")?.Items ?? []).Select(BindStep).ToList(),
             To = BindDestinations(route["to"]),
             Mark = route.Mark,
         };
+    }
+
+    private static ConflictsDefinition BindConflicts(ConfigMapping conflicts)
+    {
+        SyncSides.TryParse(conflicts.GetRequiredString("side"), out var side);
+        var policy = new ConflictPolicy
+        {
+            Entity = conflicts.GetString("entity", ConflictPolicy.DefaultEntity),
+            Side = side,
+            Strategy = ConflictStrategies.Parse(conflicts.GetString("strategy", ConflictStrategy.ManualReview.Name())),
+        };
+        if (conflicts.GetMapping("fields") is not null)
+        {
+            policy = policy with
+            {
+                Fields = conflicts.GetStringMap("fields").Select(f => new TrackedField(f.Key, FieldSeverities.Parse(f.Value))).ToList(),
+            };
+        }
+        return new ConflictsDefinition(conflicts.GetRequiredString("key"), conflicts.GetString("updatedAt", ConflictsDefinition.DefaultUpdatedAt), policy);
     }
 
     private StepDefinition BindStep(ConfigNode node)

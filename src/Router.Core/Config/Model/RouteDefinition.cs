@@ -1,4 +1,5 @@
 using Router.Core.Config.Nodes;
+using Router.Core.Conflicts;
 
 namespace Router.Core.Config.Model;
 
@@ -21,6 +22,9 @@ public sealed record RouteDefinition
 
     public OrderingDefinition? Ordering { get; init; }
 
+    /// <summary>This route carries one side of a two-way sync; conflicts with the other side are settled as it says.</summary>
+    public ConflictsDefinition? Conflicts { get; init; }
+
     public int? Parallelism { get; init; }
 
     public IReadOnlyList<StepDefinition> Steps { get; init; } = [];
@@ -32,6 +36,15 @@ public sealed record RouteDefinition
 
 /// <summary><c>ordering: { key, version }</c>: both are expressions over the payload.</summary>
 public sealed record OrderingDefinition(string Key, string Version);
+
+/// <summary>
+/// <c>conflicts: { side, key, strategy, fields, entity, updatedAt }</c>. <see cref="Key"/> and <see cref="UpdatedAt"/> are
+/// expressions over what the route's steps produce (the canonical customer), not over the raw input.
+/// </summary>
+public sealed record ConflictsDefinition(string Key, string UpdatedAt, ConflictPolicy Policy)
+{
+    public const string DefaultUpdatedAt = "$.updatedAt";
+}
 
 /// <summary>One route step: the transformer's name and its options node.</summary>
 public sealed record StepDefinition(string Transformer, ConfigNode Options, SourceMark Mark);
