@@ -18,7 +18,14 @@ start_service_sftp() {
   local dir="$ROUTER_TEST_RUN_DIR/sftp"
   mkdir -p "$dir/root" /run/sshd || return 1
   id "$_sftp_user" >/dev/null 2>&1 || useradd --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$_sftp_user" || return 1
-  local password="sftp-$RANDOM-$RANDOM-secret"
+  # The user is machine-wide, so its password is too: made once and kept where only root reads it, so two test runs
+  # on one machine (or a run beside a developer's servers) do not change it under each other.
+  local secrets=/var/lib/router-test-sftp password
+  mkdir -p "$secrets" && chmod 0700 "$secrets" || return 1
+  if [ ! -s "$secrets/password" ]; then
+    (umask 077 && echo "sftp-$RANDOM$RANDOM-$RANDOM$RANDOM-secret" > "$secrets/password") || return 1
+  fi
+  password="$(cat "$secrets/password")"
   echo "$_sftp_user:$password" | chpasswd || return 1
   # The user must reach its folder through the run directory, which mktemp made private to root.
   chmod o+x "$ROUTER_TEST_RUN_DIR" "$dir"

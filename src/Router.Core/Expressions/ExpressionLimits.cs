@@ -6,8 +6,13 @@ namespace Router.Core.Expressions;
 /// </summary>
 public static class ExpressionLimits
 {
-    /// <summary>A backstop for work that runs no statements (huge sorts, string building in built-ins).</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// A backstop for work that runs no statements (huge sorts, string building in built-ins). It is wall-clock time,
+    /// so it is generous: an expression's first run on a thread includes JIT-compiling the interpreter, and on a
+    /// starved machine that alone took over 2 s, failing a one-line filter. Endless loops stop at
+    /// <see cref="MaxStatements"/> long before this.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Generous for a reduce over a few thousand order lines, small enough to stop a loop in milliseconds.</summary>
     public const int MaxStatements = 100_000;
