@@ -176,7 +176,14 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
         var cpuPercent = cpu.PercentSinceStart();
 
         await stopPolling.CancelAsync();
-        await Task.WhenAll(pollers);
+        try
+        {
+            await Task.WhenAll(pollers);
+        }
+        catch (OperationCanceledException)
+        {
+            // A poll caught mid-way by the stop ends with a cancellation, as the host's does on shutdown.
+        }
         foreach (var engine in engines)
         {
             await engine.WaitUntilDrainedAsync(TimeSpan.FromMinutes(1), cancellationToken);
