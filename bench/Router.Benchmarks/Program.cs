@@ -79,7 +79,18 @@ IBenchmarkScenario[] RabbitMqScenarios()
     var url = options.GetValueOrDefault("amqp") ?? Environment.GetEnvironmentVariable("ROUTER_TEST_RABBITMQ_URL")
         ?? throw new ArgumentException("--suite rabbitmq needs --amqp URL or ROUTER_TEST_RABBITMQ_URL (scripts/bench.sh rabbitmq starts a broker and sets it)");
     var quorum = (options.GetValueOrDefault("queues") ?? "quorum") == "quorum";
-    return [new RawRabbitMqScenario(url, quorum), new RebusRabbitMqPassThroughScenario(url, quorum)];
+    // (c) and (c2) need PostgreSQL for the router's state (scripts/bench.sh rabbitmq starts one); without it they are skipped.
+    var postgres = Environment.GetEnvironmentVariable(RebusPostgreSqlScenario.ServerVariable);
+    if (postgres is null)
+    {
+        Console.WriteLine($"note: {RebusPostgreSqlScenario.ServerVariable} is not set, so the full-router scenarios (c, c2) on RabbitMQ + PostgreSQL are skipped");
+        return [new RawRabbitMqScenario(url, quorum), new RebusRabbitMqPassThroughScenario(url, quorum)];
+    }
+    return
+    [
+        new RawRabbitMqScenario(url, quorum), new RebusRabbitMqPassThroughScenario(url, quorum),
+        new FullRouterRabbitMqScenario(url, quorum, postgres, hosts: 1), new FullRouterRabbitMqScenario(url, quorum, postgres, hosts: 2),
+    ];
 }
 
 int Int(string name, int fallback) =>
