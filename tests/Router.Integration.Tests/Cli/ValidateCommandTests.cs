@@ -83,6 +83,54 @@ public sealed class ValidateCommandTests
     }
 
     [Test]
+    public async Task The_production_example_is_valid_runs_on_rabbitmq_and_postgresql_and_names_its_secrets_only_by_reference()
+    {
+        var file = Path.Combine(RepositoryPaths.Config, "examples", "production.yaml");
+        var yaml = await File.ReadAllTextAsync(file);
+        var names = System.Text.RegularExpressions.Regex.Matches(yaml, @"\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}")
+            .Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.That(names, Is.SupersetOf(new[] { "ROUTER_AMQP", "ROUTER_PG", "PLATFORM_TOKEN", "ONEC_FTP_PASSWORD" }));
+        // Realistic values, each one distinctive, so the output can be searched for any of them leaking.
+        var values = names.ToDictionary(n => n, n => n switch
+        {
+            "ROUTER_AMQP" or "PLATFORM_AMQP" => $"amqp://router:secret-{n}@rabbit.local:5672/router",
+            "ROUTER_PG" => "Host=db.local;Database=router;Username=router;Password=secret-ROUTER_PG",
+            _ when n.EndsWith("_URL", StringComparison.Ordinal) && n.StartsWith("PLATFORM", StringComparison.Ordinal) => "https://api.shop.example/v1/orders",
+            "ONEC_FTP_URL" => "ftp://1c.example.local:21/",
+            _ => $"secret-{n}",
+        });
+        var previous = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var (name, value) in values)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+            var result = await Support.Cli.RunAsync("validate", "--config", file);
+            Assert.That(result.ExitCode, Is.EqualTo(0), result.ToString());
+            Assert.That(result.Out, Does.Contain("valid"));
+            foreach (var secret in values.Values.Where(v => v.Contains("secret-", StringComparison.Ordinal)))
+            {
+                var word = secret[secret.IndexOf("secret-", StringComparison.Ordinal)..].Split('@', ';')[0];
+                Assert.That(result.Out + result.Error, Does.Not.Contain(word), "a secret was printed");
+            }
+            var routes = await Support.Cli.RunAsync("routes", "--config", file);
+            Assert.That(routes.ExitCode, Is.EqualTo(0), routes.ToString());
+            Assert.That(routes.Out, Does.Contain("orders-from-platform").And.Contain("catalog-from-1c"), routes.Out);
+        }
+        finally
+        {
+            foreach (var (name, value) in previous)
+            {
+                Environment.SetEnvironmentVariable(name, value);
+            }
+        }
+        Assert.That(yaml, Does.Match(@"transport:\s+kind: rabbitmq"));
+        Assert.That(yaml, Does.Match(@"queues: quorum"));
+        Assert.That(yaml, Does.Match(@"storage:\s+kind: postgresql"));
+    }
+
+    [Test]
     public async Task The_committed_json_schema_is_the_one_the_validator_uses()
     {
         var committed = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Config, "router.schema.json"));

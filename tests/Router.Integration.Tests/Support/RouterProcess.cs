@@ -29,7 +29,11 @@ public sealed class RouterProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static RouterProcess Start(string workingDirectory, params string[] args)
+    public static RouterProcess Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>With extra environment variables for this process only (e.g. the <c>${env:…}</c> its config names).</summary>
+    public static RouterProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -38,6 +42,10 @@ public sealed class RouterProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         start.ArgumentList.Add(RepositoryPaths.RouterDll);
         foreach (var arg in args)
         {
