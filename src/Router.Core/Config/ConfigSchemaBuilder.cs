@@ -225,6 +225,19 @@ public static class ConfigSchemaBuilder
         Description = "Two-way sync: detect fields both sides changed since they last agreed, and settle them.",
     };
 
+    private static readonly ObjectSchema FullSnapshot = new(
+        new PropertySchema("when", Expression with { Description = "Expression over each output that holds when it is part of a full snapshot, e.g. headers['commerceml-full-catalog'] == 'true'." }) { Required = true },
+        new PropertySchema("key", Expression with { Description = "Expression naming the entity in each output, e.g. $.id." }) { Required = true },
+        new PropertySchema("entity", new StringSchema
+        {
+            Pattern = IdPattern,
+            PatternDescription = IdPatternDescription,
+            Description = "Routes naming the same entity share the remembered key set (default: the route id).",
+        }))
+    {
+        Description = "Deactivate entities that were in the previous full snapshot but are missing from this one (e.g. products 1C dropped).",
+    };
+
     private static ArraySchema Steps(TransformerRegistry transformers)
     {
         var steps = new SortedDictionary<string, SchemaNode>(StringComparer.Ordinal);
@@ -263,6 +276,7 @@ public static class ConfigSchemaBuilder
                 Description = "Apply messages of one entity in version order.",
             }),
             new PropertySchema("conflicts", Conflicts),
+            new PropertySchema("fullSnapshot", FullSnapshot),
             new PropertySchema("parallelism", Parallelism with { Description = "Messages this route handles at the same time (default router.defaults.routeParallelism)." }),
             new PropertySchema("steps", Steps(transformers)),
             new PropertySchema("to", new ArraySchema(destination) { MinItems = 1, AllowSingle = true, Description = "Where the result goes: one delivery leg per item." }) { Required = true })

@@ -15,6 +15,9 @@ public sealed record CompiledOrdering(MessageExpression Key, MessageExpression V
 /// <summary>A route's <c>conflicts:</c> with its expressions parsed; they read what the steps produce.</summary>
 public sealed record CompiledConflicts(Conflicts.ConflictPolicy Policy, MessageExpression Key, MessageExpression UpdatedAt);
 
+/// <summary>A route's <c>fullSnapshot:</c> with its expressions parsed; they read what the steps produce.</summary>
+public sealed record CompiledFullSnapshot(string Entity, MessageExpression When, MessageExpression Key);
+
 /// <summary>A route with its expressions parsed and its transformers built: what the route stage runs.</summary>
 public sealed class CompiledRoute
 {
@@ -23,6 +26,7 @@ public sealed class CompiledRoute
     public required IReadOnlyList<CompiledDestination> Destinations { get; init; }
     public CompiledOrdering? Ordering { get; init; }
     public CompiledConflicts? Conflicts { get; init; }
+    public CompiledFullSnapshot? FullSnapshot { get; init; }
     public MessageExpression? MessageId { get; init; }
     public MessageExpression? EntityKey { get; init; }
     public string? MessageType { get; init; }
@@ -102,6 +106,9 @@ public static class RouteCompiler
             Ordering = route.Ordering is { } o ? new CompiledOrdering(RequiredExpression(o.Key, route.Mark), RequiredExpression(o.Version, route.Mark)) : null,
             Conflicts = route.Conflicts is { } c
                 ? new CompiledConflicts(c.Policy, RequiredExpression(c.Key, route.Mark), RequiredExpression(c.UpdatedAt, route.Mark))
+                : null,
+            FullSnapshot = route.FullSnapshot is { } f
+                ? new CompiledFullSnapshot(f.Entity, RequiredExpression(f.When, route.Mark), RequiredExpression(f.Key, route.Mark))
                 : null,
             MessageId = Expression(route.MessageId ?? source?.MessageId, route.Mark),
             EntityKey = Expression(route.EntityKey ?? source?.EntityKey, route.Mark),

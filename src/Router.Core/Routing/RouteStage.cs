@@ -5,12 +5,14 @@ using Router.Core.Conflicts;
 using Router.Core.Expressions;
 using Router.Core.Failures;
 using Router.Core.Messages;
+using Router.Core.Snapshots;
 using Router.Core.Stores;
 
 namespace Router.Core.Routing;
 
 /// <summary>
-/// Runs on a route queue: inbox (idempotency) → ordering → the transformer steps → fan-out of one delivery
+/// Runs on a route queue: inbox (idempotency) → ordering → the transformer steps → conflicts and full-snapshot
+/// deactivations → fan-out of one delivery
 /// message per matching destination, all committed with the received message in one transaction.
 /// </summary>
 public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, CancellationToken abandon)
@@ -109,6 +111,12 @@ public sealed class RouteStage(RouterRuntime runtime, ParkingLot parking, Cancel
                 outputs = settled.Outputs;
                 changes.Journal.AddRange(settled.Journal);
                 changes.EntitySnapshots.AddRange(settled.Snapshots);
+            }
+            if (route.FullSnapshot is { } fullSnapshot)
+            {
+                // After the steps: only they know whether this message is a full snapshot and what its keys are.
+                outputs = await new FullSnapshotGate(runtime.State.EntitySnapshots)
+                    .ApplyAsync(route.Id, fullSnapshot, envelope, outputs, changes, now, cancellationToken).ConfigureAwait(false);
             }
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             // Every 'when' is evaluated before anything is sent: one that fails must dead-letter the message whole,

@@ -25,6 +25,9 @@ public static class JournalSteps
 
     /// <summary>The route had nothing new to send: the resolved version is what the destination was last sent.</summary>
     public const string Skipped = "skipped";
+
+    /// <summary>A full snapshot left out entities the previous one had: the route sent a deactivation for each.</summary>
+    public const string Deactivated = "deactivated";
 }
 
 public sealed record JournalEntry

@@ -19,7 +19,7 @@ public sealed record RunSummary(
         (JournalSteps.Received, "received"), (JournalSteps.Transformed, "transformed"), (JournalSteps.Routed, "routed"),
         (JournalSteps.Filtered, "filtered out"), (JournalSteps.Duplicate, "duplicate (skipped)"), (JournalSteps.Stale, "stale (skipped)"),
         (JournalSteps.Parked, "parked"), (JournalSteps.ConflictResolved, "with conflicts resolved"), (JournalSteps.Skipped, "nothing new (skipped)"),
-        (JournalSteps.DeadLettered, "dead-lettered"),
+        (JournalSteps.Deactivated, "with deactivations (full snapshot)"), (JournalSteps.DeadLettered, "dead-lettered"),
     ];
 
     private static readonly (string Step, string Label)[] LegSteps =

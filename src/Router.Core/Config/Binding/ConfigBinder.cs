@@ -121,6 +121,9 @@ internal sealed class ConfigBinder(TransformerRegistry transformers)
                 ? new OrderingDefinition(ordering.GetRequiredString("key"), ordering.GetRequiredString("version"))
                 : null,
             Conflicts = route.GetMapping("conflicts") is { } conflicts ? BindConflicts(conflicts) : null,
+            FullSnapshot = route.GetMapping("fullSnapshot") is { } snapshot
+                ? new FullSnapshotDefinition(snapshot.GetRequiredString("when"), snapshot.GetRequiredString("key"), snapshot.GetString("entity", entry.Id))
+                : null,
             Parallelism = OptionalInt(route, "parallelism"),
             Steps = (route.GetSequence("steps")?.Items ?? []).Select(BindStep).ToList(),
             To = BindDestinations(route["to"]),

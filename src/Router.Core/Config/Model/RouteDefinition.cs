@@ -25,6 +25,9 @@ public sealed record RouteDefinition
     /// <summary>This route carries one side of a two-way sync; conflicts with the other side are settled as it says.</summary>
     public ConflictsDefinition? Conflicts { get; init; }
 
+    /// <summary>What the steps produce may be a full snapshot of an entity set; keys that drop out of it are deactivated.</summary>
+    public FullSnapshotDefinition? FullSnapshot { get; init; }
+
     public int? Parallelism { get; init; }
 
     public IReadOnlyList<StepDefinition> Steps { get; init; } = [];
@@ -45,6 +48,12 @@ public sealed record ConflictsDefinition(string Key, string UpdatedAt, ConflictP
 {
     public const string DefaultUpdatedAt = "$.updatedAt";
 }
+
+/// <summary>
+/// <c>fullSnapshot: { when, key, entity }</c>: outputs for which <see cref="When"/> holds together list every entity
+/// there is; <see cref="Key"/> names each one. Routes naming the same <see cref="Entity"/> share the remembered key set.
+/// </summary>
+public sealed record FullSnapshotDefinition(string When, string Key, string Entity);
 
 /// <summary>One route step: the transformer's name and its options node.</summary>
 public sealed record StepDefinition(string Transformer, ConfigNode Options, SourceMark Mark);
