@@ -13,7 +13,9 @@ for path in files:
         continue
     passed += int(counters.get("passed", 0))
     failed += int(counters.get("failed", 0)) + int(counters.get("error", 0)) + int(counters.get("timeout", 0)) + int(counters.get("aborted", 0))
-    skipped += int(counters.get("notExecuted", 0)) + int(counters.get("inconclusive", 0))
+    # Ignored tests are counted in total but not executed; the notExecuted counter stays 0 for them.
+    not_run = max(int(counters.get("notExecuted", 0)), int(counters.get("total", 0)) - int(counters.get("executed", 0)))
+    skipped += not_run + int(counters.get("inconclusive", 0))
 if not files:
     failed += 1
     print("no test results were produced (build failure?)", file=sys.stderr)
