@@ -11,6 +11,7 @@ using Router.Transport.RabbitMq.Messages;
 using Router.Transport.RabbitMq.Publishing;
 using Router.Transport.RabbitMq.Receiving;
 using Router.Transport.RabbitMq.Signals;
+using Router.Transport.Signals;
 using Router.Transport.RabbitMq.Topology;
 
 namespace Router.Transport.RabbitMq;
@@ -30,7 +31,7 @@ namespace Router.Transport.RabbitMq;
 /// delivered again, so handlers must be idempotent (the router's inbox is).</para>
 /// <para>Constructed directly (tests, tools), call <see cref="Initialize"/> before use; Rebus does so itself.</para>
 /// </remarks>
-public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, IDisposable, ITransportInspector, ISubscriptionStorage
+public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, IDisposable, ITransportInspector, ISubscriptionStorage, ISignalledReceiver
 {
     private readonly RabbitMqTransportOptions options;
     private readonly ILog log;
@@ -66,8 +67,8 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
 
     internal RabbitMqTransportOptions Options => options;
 
-    /// <summary>Set just before a receive slot frees up; <see cref="Backoff.RabbitMqBackoffStrategy"/> waits on it.</summary>
-    internal WorkSlotSignal WorkSlots { get; } = new();
+    /// <summary>Set just before a receive slot frees up; <see cref="SignalledBackoffStrategy"/> waits on it.</summary>
+    public WorkSlotSignal WorkSlots { get; } = new();
 
     /// <summary>How many consumer channels this transport has opened (1 until it had to reconnect); for tests.</summary>
     internal long ConsumerSessionsOpened => consumer?.SessionsOpened ?? 0;
@@ -105,7 +106,7 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
 
     /// <summary>
     /// Hands out the next buffered delivery of the input queue; null at once when none is buffered (the back-off then
-    /// waits for the consumer's arrival signal — see <see cref="Backoff.RabbitMqBackoffStrategy"/>).
+    /// waits for the consumer's arrival signal — see <see cref="SignalledBackoffStrategy"/>).
     /// </summary>
     public override async Task<TransportMessage?> Receive(ITransactionContext context, CancellationToken cancellationToken)
     {
@@ -224,7 +225,13 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
         await controlConnection.DisposeAsync().ConfigureAwait(false);
     }
 
-    internal Task WaitForMessagesAsync(CancellationToken cancellationToken) =>
+    TimeSpan ISignalledReceiver.IdleSlotWait => options.IdleWaitCap;
+
+    TimeSpan ISignalledReceiver.BusySlotWait => options.BusyWaitCap;
+
+    TimeSpan ISignalledReceiver.ErrorBackoff => options.ErrorBackoffValue;
+
+    public Task WaitForMessagesAsync(CancellationToken cancellationToken) =>
         consumer is null ? Task.Delay(options.IdleWaitCap, cancellationToken) : consumer.WaitForArrivalAsync(options.IdleWaitCap, cancellationToken);
 
     internal void OnDeliveryDone()

@@ -11,6 +11,7 @@ using Router.Transport.Sqlite.Leasing;
 using Router.Transport.Sqlite.Messages;
 using Router.Transport.Sqlite.Receiving;
 using Router.Transport.Sqlite.Schema;
+using Router.Transport.Signals;
 using Router.Transport.Sqlite.Signals;
 
 namespace Router.Transport.Sqlite;
@@ -29,7 +30,7 @@ namespace Router.Transport.Sqlite;
 /// power loss may undo the last commits as a whole — the message comes back together with its sends undone.</para>
 /// <para>Constructed directly (tests, tools), call <see cref="Initialize"/> before use; Rebus does so itself.</para>
 /// </remarks>
-public sealed class SqliteTransport : AbstractRebusTransport, IInitializable, IDisposable, ITransportInspector
+public sealed class SqliteTransport : AbstractRebusTransport, IInitializable, IDisposable, ITransportInspector, ISignalledReceiver
 {
     private readonly SqliteDatabase database;
     private readonly SqliteTransportOptions options;
@@ -69,8 +70,8 @@ public sealed class SqliteTransport : AbstractRebusTransport, IInitializable, ID
 
     internal SqliteTransportOptions Options => options;
 
-    /// <summary>Set just before a receive slot frees up; <see cref="Backoff.SqliteBackoffStrategy"/> waits on it.</summary>
-    internal WorkSlotSignal WorkSlots { get; } = new();
+    /// <summary>Set just before a receive slot frees up; <see cref="SignalledBackoffStrategy"/> waits on it.</summary>
+    public WorkSlotSignal WorkSlots { get; } = new();
 
     private long NowMs => UnixTime.NowMs(options.Time);
 
@@ -107,7 +108,7 @@ public sealed class SqliteTransport : AbstractRebusTransport, IInitializable, ID
 
     /// <summary>
     /// Hands out the next message of the input queue, leasing up to the prefetch count at once; null at once when none is
-    /// visible (Rebus's back-off then waits — see <see cref="Backoff.SqliteBackoffStrategy"/>).
+    /// visible (Rebus's back-off then waits — see <see cref="SignalledBackoffStrategy"/>).
     /// </summary>
     public override async Task<TransportMessage?> Receive(ITransactionContext context, CancellationToken cancellationToken)
     {
@@ -260,7 +261,13 @@ public sealed class SqliteTransport : AbstractRebusTransport, IInitializable, ID
     /// Waits until the input queue may have something: a commit in this process touched it, a deferred message or a
     /// lapsing lease becomes due, or the poll interval passed (other processes are only seen by looking).
     /// </summary>
-    internal async Task WaitForMessagesAsync(CancellationToken cancellationToken)
+    TimeSpan ISignalledReceiver.IdleSlotWait => options.PollIntervalValue;
+
+    TimeSpan ISignalledReceiver.BusySlotWait => options.BusyWaitCap;
+
+    TimeSpan ISignalledReceiver.ErrorBackoff => options.ErrorBackoffValue;
+
+    public async Task WaitForMessagesAsync(CancellationToken cancellationToken)
     {
         if (inputSignal is null || !prefetched.IsEmpty)
         {

@@ -6,7 +6,7 @@ using Rebus.Subscriptions;
 using Rebus.Timeouts;
 using Rebus.Transport;
 using Rebus.Workers.ThreadPoolBased;
-using Router.Transport.RabbitMq.Backoff;
+using Router.Transport.Signals;
 using Router.Transport.RabbitMq.Deferral;
 
 namespace Router.Transport.RabbitMq;
@@ -15,7 +15,7 @@ namespace Router.Transport.RabbitMq;
 /// <c>Configure.With(activator).Transport(t => t.UseRabbitMq(connectionString, "queue").Prefetch(100).QuorumQueues())</c>.
 /// Besides the transport this registers its <see cref="ITransportInspector"/>, its <see cref="ISubscriptionStorage"/>
 /// (unless <c>registerSubscriptionStorage: false</c>, e.g. to keep Rebus.PostgreSql's) and
-/// <see cref="RabbitMqBackoffStrategy"/>, and replaces Rebus's timeout manager by native deferral through delay queues.
+/// <see cref="SignalledBackoffStrategy"/>, and replaces Rebus's timeout manager by native deferral through delay queues.
 /// </summary>
 /// <remarks>
 /// Because of those registrations a bus on this transport must not also configure <c>.Timeouts(...)</c> or
@@ -31,7 +31,7 @@ public static class RabbitMqTransportConfigurationExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputQueueName);
         var options = RegisterTransport(configurer, connectionString, inputQueueName, registerSubscriptionStorage);
-        configurer.OtherService<IBackoffStrategy>().Register(c => new RabbitMqBackoffStrategy(c.Get<RabbitMqTransport>()),
+        configurer.OtherService<IBackoffStrategy>().Register(c => new SignalledBackoffStrategy(c.Get<RabbitMqTransport>()),
             "waits for the RabbitMQ consumer's deliveries instead of sleeping");
         return options;
     }

@@ -5,7 +5,7 @@ using Rebus.Pipeline.Receive;
 using Rebus.Timeouts;
 using Rebus.Transport;
 using Rebus.Workers.ThreadPoolBased;
-using Router.Transport.Sqlite.Backoff;
+using Router.Transport.Signals;
 using Router.Transport.Sqlite.Database;
 using Router.Transport.Sqlite.Deferral;
 
@@ -13,7 +13,7 @@ namespace Router.Transport.Sqlite;
 
 /// <summary>
 /// <c>Configure.With(activator).Transport(t => t.UseSqlite(database, "queue"))</c>. Besides the transport this
-/// registers its <see cref="ITransportInspector"/> and <see cref="SqliteBackoffStrategy"/>, and replaces Rebus's
+/// registers its <see cref="ITransportInspector"/> and <see cref="SignalledBackoffStrategy"/>, and replaces Rebus's
 /// timeout manager by native deferral: deferred messages are stored in their recipient's queue, invisible until due.
 /// </summary>
 /// <remarks>
@@ -29,7 +29,7 @@ public static class SqliteTransportConfigurationExtensions
         ArgumentNullException.ThrowIfNull(database);
         ArgumentException.ThrowIfNullOrWhiteSpace(inputQueueName);
         var options = RegisterTransport(configurer, database, inputQueueName);
-        configurer.OtherService<IBackoffStrategy>().Register(c => new SqliteBackoffStrategy(c.Get<SqliteTransport>()),
+        configurer.OtherService<IBackoffStrategy>().Register(c => new SignalledBackoffStrategy(c.Get<SqliteTransport>()),
             "waits for the SQLite transport's signals instead of sleeping");
         return options;
     }

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Rebus.Activation;
 using Rebus.Config;
 using Rebus.Transport;
-using Router.Transport.Sqlite.Backoff;
+using Router.Transport.Signals;
 using Router.Transport.Sqlite.Tests.Support;
 using static Router.Transport.Sqlite.Tests.Support.SqliteTestKit;
 
@@ -29,7 +29,7 @@ public sealed class WakeUpTests
     {
         using var receiver = NewTransport(file.Database, "q", new SqliteTransportOptions().PollInterval(NeverPoll));
         using var client = NewTransport(file.Database, null);
-        var backoff = new SqliteBackoffStrategy(receiver);
+        var backoff = new SignalledBackoffStrategy(receiver);
         Assert.That(await ReceiveOnceAsync(receiver), Is.Null);
 
         var wait = backoff.WaitNoMessageAsync(CancellationToken.None);
@@ -45,7 +45,7 @@ public sealed class WakeUpTests
     {
         using var receiver = NewTransport(file.Database, "q", new SqliteTransportOptions().PollInterval(NeverPoll));
         using var client = NewTransport(file.Database, null);
-        var backoff = new SqliteBackoffStrategy(receiver);
+        var backoff = new SignalledBackoffStrategy(receiver);
         Assert.That(await ReceiveOnceAsync(receiver), Is.Null);
 
         // The send lands between the empty receive and the start of the wait: the wait must not miss it.
@@ -60,7 +60,7 @@ public sealed class WakeUpTests
     public async Task A_no_message_wait_ends_when_a_deferred_message_becomes_due()
     {
         using var receiver = NewTransport(file.Database, "q", new SqliteTransportOptions().PollInterval(NeverPoll));
-        var backoff = new SqliteBackoffStrategy(receiver);
+        var backoff = new SignalledBackoffStrategy(receiver);
         var dueAt = DateTimeOffset.Now.AddSeconds(2);
         await SendAsync(receiver, "q", Deferred("soon", dueAt));
         var early = await ReceiveOnceAsync(receiver);
@@ -77,7 +77,7 @@ public sealed class WakeUpTests
     public async Task A_no_message_wait_ends_when_the_bus_stops()
     {
         using var receiver = NewTransport(file.Database, "q", new SqliteTransportOptions().PollInterval(NeverPoll));
-        var backoff = new SqliteBackoffStrategy(receiver);
+        var backoff = new SignalledBackoffStrategy(receiver);
         Assert.That(await ReceiveOnceAsync(receiver), Is.Null);
         using var stopping = new CancellationTokenSource();
 

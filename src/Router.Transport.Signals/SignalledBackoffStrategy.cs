@@ -1,22 +1,18 @@
 using Rebus.Workers.ThreadPoolBased;
 
-namespace Router.Transport.RabbitMq.Backoff;
+namespace Router.Transport.Signals;
 
 /// <summary>
-/// Rebus's worker back-off for a bus on <see cref="RabbitMqTransport"/>: it waits for the consumer's arrival signal
-/// instead of sleeping fixed steps (Rebus's default naps 100–250 ms whenever a receive finds nothing, which caps a
-/// transport at (prefetch + parallelism) messages per nap), so an idle bus stays idle and a busy one never naps.
+/// Rebus's worker back-off for our transports: it waits for the transport's signals instead of sleeping fixed steps
+/// (Rebus's default naps 100–250 ms whenever a receive finds nothing, which caps a transport at (prefetch +
+/// parallelism) messages per nap), so an idle bus stays idle and a busy one never naps.
+/// Rebus calls <see cref="WaitAsync"/> when all parallel-operation slots are busy; after a receive found nothing it
+/// awaits <see cref="WaitNoMessageAsync"/> still holding its slot; a receive that threw awaits <see cref="WaitErrorAsync"/>.
+/// Every wait here ends with "a slot is about to be free", which is what <see cref="Wait"/> waits for, together with
+/// the end of a received message's transaction.
 /// </summary>
-/// <remarks>
-/// How Rebus 8.9's ThreadPoolWorker calls it: its worker thread calls <see cref="Wait"/> (synchronously) whenever all
-/// parallel-operation slots are taken; a receive that returned nothing awaits <see cref="WaitNoMessageAsync"/> while
-/// still holding its slot; a receive that threw awaits <see cref="WaitErrorAsync"/>. Every wait here ends with "a slot
-/// is about to be free", which is what <see cref="Wait"/> waits for, together with the end of a received message's
-/// transaction.
-/// </remarks>
-public sealed class RabbitMqBackoffStrategy(RabbitMqTransport transport) : IBackoffStrategy
+public sealed class SignalledBackoffStrategy(ISignalledReceiver transport) : IBackoffStrategy
 {
-    private readonly RabbitMqTransportOptions options = transport.Options;
 
     // After a wake-up the slot is released a moment later on another thread; if the worker got there first it looks
     // again soon. Otherwise it can wait long: every slot release is preceded by a signal.
@@ -44,7 +40,7 @@ public sealed class RabbitMqBackoffStrategy(RabbitMqTransport transport) : IBack
         }
     }
 
-    /// <summary>Nothing was buffered: wait for the consumer to deliver something (bounded, in case a signal is missed).</summary>
+    /// <summary>The queue was empty: wait until something may have arrived (bounded, in case a signal is missed).</summary>
     public async Task WaitNoMessageAsync(CancellationToken token)
     {
         try
@@ -62,12 +58,12 @@ public sealed class RabbitMqBackoffStrategy(RabbitMqTransport transport) : IBack
 
     public void WaitNoMessage(CancellationToken token) => WaitNoMessageAsync(token).GetAwaiter().GetResult();
 
-    /// <summary>A receive failed (the broker is away, the queue cannot be declared): back off before trying again.</summary>
+    /// <summary>A receive failed: back off before trying again.</summary>
     public async Task WaitErrorAsync(CancellationToken token)
     {
         try
         {
-            await Task.Delay(options.ErrorBackoffValue, token).ConfigureAwait(false);
+            await Task.Delay(transport.ErrorBackoff, token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)
         {
@@ -78,12 +74,12 @@ public sealed class RabbitMqBackoffStrategy(RabbitMqTransport transport) : IBack
         }
     }
 
-    public void WaitError(CancellationToken token) => token.WaitHandle.WaitOne(options.ErrorBackoffValue);
+    public void WaitError(CancellationToken token) => token.WaitHandle.WaitOne(transport.ErrorBackoff);
 
     /// <summary>Nothing to reset: the waits follow signals, not a step cursor.</summary>
     public void Reset()
     {
     }
 
-    private TimeSpan SlotWaitCap() => lastWaitWasWokenUp ? options.BusyWaitCap : options.IdleWaitCap;
+    private TimeSpan SlotWaitCap() => lastWaitWasWokenUp ? transport.BusySlotWait : transport.IdleSlotWait;
 }

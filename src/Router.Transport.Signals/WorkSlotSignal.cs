@@ -1,11 +1,11 @@
-namespace Router.Transport.RabbitMq.Signals;
+namespace Router.Transport.Signals;
 
 /// <summary>
 /// "A receive slot is about to be free": set when a received message's transaction is disposed and when a
-/// no-message or error wait ends — the moments just before Rebus gives back a parallel-operation slot. Rebus's worker
-/// thread waits on it when all slots are busy instead of napping a fixed back-off.
+/// no-message or error wait ends — the moments just before Rebus gives back a parallel-operation slot. Rebus's
+/// worker thread waits on it when all slots are busy instead of napping a fixed back-off.
 /// </summary>
-internal sealed class WorkSlotSignal
+public sealed class WorkSlotSignal
 {
     private readonly SemaphoreSlim slotFreed = new(0, 1);
 
