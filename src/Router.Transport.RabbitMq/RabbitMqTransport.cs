@@ -6,12 +6,13 @@ using Rebus.Messages;
 using Rebus.Subscriptions;
 using Rebus.Transport;
 using Router.Transport.RabbitMq.Connections;
+using Router.Transport.Common.Deferral;
 using Router.Transport.RabbitMq.Deferral;
 using Router.Transport.RabbitMq.Messages;
 using Router.Transport.RabbitMq.Publishing;
 using Router.Transport.RabbitMq.Receiving;
 using Router.Transport.RabbitMq.Signals;
-using Router.Transport.Signals;
+using Router.Transport.Common.Signals;
 using Router.Transport.RabbitMq.Topology;
 
 namespace Router.Transport.RabbitMq;
@@ -247,6 +248,10 @@ public sealed class RabbitMqTransport : AbstractRebusTransport, IInitializable, 
         var body = outgoing.TransportMessage.Body;
         if (NativeDeferral.TryTakeDeferral(headers, outgoing.DestinationAddress, out var recipient, out var dueTime))
         {
+            if (recipient.Contains('@'))
+            {
+                throw new NotSupportedException($"cannot defer a message to '{recipient}': deferred messages go to queues, not to exchanges");
+            }
             var delay = dueTime - DateTimeOffset.UtcNow;
             if (delay > TimeSpan.Zero)
             {

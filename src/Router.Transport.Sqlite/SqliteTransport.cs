@@ -11,7 +11,7 @@ using Router.Transport.Sqlite.Leasing;
 using Router.Transport.Sqlite.Messages;
 using Router.Transport.Sqlite.Receiving;
 using Router.Transport.Sqlite.Schema;
-using Router.Transport.Signals;
+using Router.Transport.Common.Signals;
 using Router.Transport.Sqlite.Signals;
 
 namespace Router.Transport.Sqlite;

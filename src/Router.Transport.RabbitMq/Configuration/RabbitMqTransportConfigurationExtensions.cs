@@ -6,8 +6,8 @@ using Rebus.Subscriptions;
 using Rebus.Timeouts;
 using Rebus.Transport;
 using Rebus.Workers.ThreadPoolBased;
-using Router.Transport.Signals;
-using Router.Transport.RabbitMq.Deferral;
+using Router.Transport.Common.Signals;
+using Router.Transport.Common.Deferral;
 
 namespace Router.Transport.RabbitMq;
 
@@ -70,7 +70,7 @@ public static class RabbitMqTransportConfigurationExtensions
             configurer.OtherService<ISubscriptionStorage>().Register(c => c.Get<RabbitMqTransport>(),
                 "subscriptions are bindings of the input queue to the topic exchange");
         }
-        configurer.OtherService<ITimeoutManager>().Register(_ => new NativeDeferralTimeoutManager(),
+        configurer.OtherService<ITimeoutManager>().Register(_ => new NativeDeferralTimeoutManager("RabbitMQ"),
             "deferral is native in the RabbitMQ transport (delay queues): no timeout manager is used");
         configurer.OtherService<IPipeline>().Decorate(c =>
             new PipelineStepRemover(c.Get<IPipeline>()).RemoveIncomingStep(step => step is HandleDeferredMessagesStep));

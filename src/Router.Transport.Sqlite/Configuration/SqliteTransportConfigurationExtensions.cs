@@ -5,9 +5,9 @@ using Rebus.Pipeline.Receive;
 using Rebus.Timeouts;
 using Rebus.Transport;
 using Rebus.Workers.ThreadPoolBased;
-using Router.Transport.Signals;
+using Router.Transport.Common.Signals;
 using Router.Transport.Sqlite.Database;
-using Router.Transport.Sqlite.Deferral;
+using Router.Transport.Common.Deferral;
 
 namespace Router.Transport.Sqlite;
 
@@ -64,7 +64,7 @@ public static class SqliteTransportConfigurationExtensions
             new SqliteTransport(database, inputQueueName, options, c.Get<IRebusLoggerFactory>()));
         configurer.Register(c => c.Get<SqliteTransport>());
         configurer.OtherService<ITransportInspector>().Register(c => c.Get<SqliteTransport>());
-        configurer.OtherService<ITimeoutManager>().Register(_ => new NativeDeferralTimeoutManager(),
+        configurer.OtherService<ITimeoutManager>().Register(_ => new NativeDeferralTimeoutManager("SQLite"),
             "deferral is native in the SQLite transport: no timeout manager is used");
         configurer.OtherService<IPipeline>().Decorate(c =>
             new PipelineStepRemover(c.Get<IPipeline>()).RemoveIncomingStep(step => step is HandleDeferredMessagesStep));

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Rebus.Messages;
 using Rebus.Transport;
-using Router.Transport.Sqlite.Deferral;
+using Router.Transport.Common.Deferral;
 
 namespace Router.Transport.Sqlite.Messages;
 

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Rebus.Activation;
 using Rebus.Config;
 using Rebus.Transport;
-using Router.Transport.Signals;
+using Router.Transport.Common.Signals;
 using Router.Transport.Sqlite.Tests.Support;
 using static Router.Transport.Sqlite.Tests.Support.SqliteTestKit;
 

@@ -1,24 +1,26 @@
 using System.Globalization;
 using Rebus.Messages;
 
-namespace Router.Transport.RabbitMq.Deferral;
+namespace Router.Transport.Common.Deferral;
 
 /// <summary>
-/// Rebus addresses every deferred message to the timeout manager's address (the sender's own queue, or the one a
-/// one-way client is given) and names the real destination in <c>rbs2-defer-recipient</c>. The transport sends it to
-/// a delay queue instead, from which the broker moves it to the recipient when due.
+/// Deferral without a timeout manager. Rebus addresses every deferred message (bus.Defer, bus.DeferLocal,
+/// bus.Advanced.TransportMessage.Defer) to the timeout manager's address — the sender's own queue, or the configured
+/// external one — and names the real destination in <c>rbs2-defer-recipient</c>. Our transports read both and hold
+/// the message until it is due themselves: SQLite stores the row with visible_at = the due time, RabbitMQ parks it in
+/// a delay queue that dead-letters it to the recipient.
 /// </summary>
-internal static class NativeDeferral
+public static class NativeDeferral
 {
     /// <summary>
-    /// The timeout-manager address given to one-way clients: Rebus insists on one before it lets them defer, and
-    /// nothing is ever sent to it because deferred messages go to their recipient.
+    /// The timeout-manager address given to one-way clients: Rebus insists on having one before it lets them defer,
+    /// and nothing is ever stored under it because deferred messages go to their recipient.
     /// </summary>
-    public const string TimeoutManagerAddress = "rabbitmq-transport-native-deferral";
+    public const string TimeoutManagerAddress = "router-transport-native-deferral";
 
     /// <summary>
-    /// When <paramref name="headers"/> ask for deferral, removes <c>rbs2-deferred-until</c> (so the message is not
-    /// deferred again when received, as with Rebus's own timeout manager) and returns the recipient and due time.
+    /// When <paramref name="headers"/> ask for deferral, removes <c>rbs2-deferred-until</c> (as Rebus's own timeout
+    /// manager does, so the message is not deferred again when it is received) and returns the recipient queue and due time.
     /// </summary>
     public static bool TryTakeDeferral(Dictionary<string, string> headers, string destinationAddress, out string recipient, out DateTimeOffset dueTime)
     {
@@ -39,10 +41,6 @@ internal static class NativeDeferral
         {
             throw new InvalidOperationException(
                 $"a deferred message needs a '{Headers.DeferredRecipient}' header naming its queue (route the message type or set the header)");
-        }
-        if (recipient.Contains('@'))
-        {
-            throw new NotSupportedException($"cannot defer a message to '{recipient}': deferred messages go to queues, not to exchanges");
         }
         return true;
     }

@@ -1,6 +1,6 @@
 using Rebus.Workers.ThreadPoolBased;
 
-namespace Router.Transport.Signals;
+namespace Router.Transport.Common.Signals;
 
 /// <summary>
 /// Rebus's worker back-off for our transports: it waits for the transport's signals instead of sleeping fixed steps

@@ -1,4 +1,4 @@
-namespace Router.Transport.Signals;
+namespace Router.Transport.Common.Signals;
 
 /// <summary>What <see cref="SignalledBackoffStrategy"/> needs from a transport: its signals and how long to wait on them.</summary>
 public interface ISignalledReceiver

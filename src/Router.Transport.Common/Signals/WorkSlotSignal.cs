@@ -1,4 +1,4 @@
-namespace Router.Transport.Signals;
+namespace Router.Transport.Common.Signals;
 
 /// <summary>
 /// "A receive slot is about to be free": set when a received message's transaction is disposed and when a
