@@ -75,6 +75,9 @@ public sealed record EndpointServices
     /// <summary>Directory of the config file; relative paths in options are relative to it.</summary>
     public required string BaseDirectory { get; init; }
 
+    /// <summary>Records endpoints keep about their side effects: claims before a send, objects to poll.</summary>
+    public Stores.IPartnerRecordStore Records { get; init; } = new Stores.InMemoryPartnerRecordStore();
+
     /// <summary>The largest input accepted (router.limits.maxMessageSize); bigger ones are rejected as too large.</summary>
     public long MaxMessageSize { get; init; } = 16 * 1024 * 1024;
 
@@ -203,7 +206,17 @@ public sealed record DeliveryPlan
     public string? Encoding { get; init; } = "utf-8";
 }
 
-public sealed record DeliveryReceipt(string Detail);
+/// <param name="Detail">One line for the journal: what the partner answered (its id for the object, a status).</param>
+public sealed record DeliveryReceipt(string Detail)
+{
+    /// <summary>
+    /// What the partner's answer means for the router (the payment object YooKassa returned, CDEK's order once
+    /// registered): handed to the routes that read from this endpoint, in the delivery's own commit, exactly as if
+    /// the endpoint had received them inbound. Give each a deterministic <see cref="InboundMessage.MessageId"/>
+    /// (e.g. object id + status) so a redelivery's replies are inbox duplicates.
+    /// </summary>
+    public IReadOnlyList<InboundMessage> Replies { get; init; } = [];
+}
 
 public interface IOutboundEndpoint
 {

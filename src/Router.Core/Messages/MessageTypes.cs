@@ -11,9 +11,13 @@ public static class MessageTypes
     public const string OrderStatus = "order.status";
     public const string OrderCancelled = "order.cancelled";
     public const string PaymentRequested = "payment.requested";
+    public const string PaymentCaptureRequested = "payment.capture-requested";
+    public const string PaymentCancelRequested = "payment.cancel-requested";
     public const string PaymentStatusChanged = "payment.status-changed";
     public const string RefundRequested = "refund.requested";
+    public const string RefundStatusChanged = "refund.status-changed";
     public const string ShipmentRequested = "shipment.requested";
+    public const string ShipmentCancelRequested = "shipment.cancel-requested";
     public const string ShipmentStatusChanged = "shipment.status-changed";
     public const string PickupPointsUpdated = "pickup-points.updated";
     public const string NotificationRequested = "notification.requested";
@@ -22,7 +26,8 @@ public static class MessageTypes
     public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal)
     {
         CatalogProduct, CatalogOffer, CustomerUpserted, OrderCreated, OrderUpdated, OrderStatus, OrderCancelled,
-        PaymentRequested, PaymentStatusChanged, RefundRequested, ShipmentRequested, ShipmentStatusChanged,
+        PaymentRequested, PaymentCaptureRequested, PaymentCancelRequested, PaymentStatusChanged, RefundRequested, RefundStatusChanged,
+        ShipmentRequested, ShipmentCancelRequested, ShipmentStatusChanged,
         PickupPointsUpdated, NotificationRequested, FileReceived,
     };
 

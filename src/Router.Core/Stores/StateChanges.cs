@@ -80,6 +80,7 @@ public interface IRouterState : IAsyncDisposable
     IDeadLetterStore DeadLetters { get; }
     IEntityVersionStore EntityVersions { get; }
     IEntitySnapshotStore EntitySnapshots { get; }
+    IPartnerRecordStore PartnerRecords { get; }
     IParkingStore Parking { get; }
     IStateWriter Writer { get; }
 

@@ -26,7 +26,9 @@ public sealed record RouterTopology(
 /// <summary>Builds a running router's parts from a validated configuration: the composition root.</summary>
 public static class RouterRuntimeFactory
 {
-    public static RouterTopology BuildTopology(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock)
+    /// <param name="records">The state's partner records; preview and transform, which have no state, get a throw-away one.</param>
+    public static RouterTopology BuildTopology(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock,
+        IPartnerRecordStore? records = null)
     {
         var kinds = BuiltInComponents.EndpointKinds();
         var transformers = BuiltInComponents.Transformers();
@@ -41,6 +43,7 @@ public static class RouterRuntimeFactory
             Logger = logger,
             BaseDirectory = config.BaseDirectory,
             MaxMessageSize = config.Router.Limits.MaxMessageSize,
+            Records = records ?? new InMemoryPartnerRecordStore(),
         };
         var sources = routes.Values.Select(r => r.Definition.From).ToHashSet(StringComparer.Ordinal);
         var targets = routes.Values.SelectMany(r => r.Destinations.Select(d => d.EndpointId)).ToHashSet(StringComparer.Ordinal);
@@ -83,8 +86,19 @@ public static class RouterRuntimeFactory
     public static async Task<RouterRuntime> CreateAsync(RouterConfig config, Serilog.ILogger logger, IFileSystem fileSystem, TimeProvider clock,
         CancellationToken cancellationToken)
     {
-        var topology = BuildTopology(config, logger, fileSystem, clock);
         var (state, transport) = await OpenStorageAsync(config, cancellationToken).ConfigureAwait(false);
+        RouterTopology topology;
+        try
+        {
+            // Built on the opened state, so endpoints keep their claims and poll lists in it.
+            topology = BuildTopology(config, logger, fileSystem, clock, state.PartnerRecords);
+        }
+        catch
+        {
+            await transport.DisposeAsync().ConfigureAwait(false);
+            await state.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         var resilience = topology.Outbound.Keys.ToDictionary(
             id => id,
             id => new DeliveryResilience(config.FindEndpoint(id)!.Resilience, clock),

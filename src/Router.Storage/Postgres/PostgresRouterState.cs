@@ -22,6 +22,7 @@ public sealed class PostgresRouterState : IRouterState
         DeadLetters = new PostgresDeadLetterStore(dataSource, clock);
         EntityVersions = new PostgresEntityVersionStore(dataSource);
         EntitySnapshots = new PostgresEntitySnapshotStore(dataSource);
+        PartnerRecords = new PostgresPartnerRecordStore(dataSource);
         Parking = new PostgresParkingStore(dataSource);
         Writer = new PostgresStateWriter(dataSource, clock);
         Clock = clock;
@@ -50,6 +51,8 @@ public sealed class PostgresRouterState : IRouterState
     public IEntityVersionStore EntityVersions { get; }
 
     public IEntitySnapshotStore EntitySnapshots { get; }
+
+    public IPartnerRecordStore PartnerRecords { get; }
 
     public IParkingStore Parking { get; }
 

@@ -104,5 +104,18 @@ internal static class PostgresStateSchema
             PRIMARY KEY (scope, entity_key)
         );
         """,
+        // 3: what endpoints keep about their side effects (SMS claims, carrier orders to poll).
+        """
+        CREATE TABLE state_partner_records (
+            endpoint   text NOT NULL,
+            key        text NOT NULL,
+            status     text NOT NULL,
+            data_json  text NOT NULL,
+            updated_at timestamptz NOT NULL,
+            due_at     timestamptz,
+            PRIMARY KEY (endpoint, key)
+        );
+        CREATE INDEX ix_state_partner_records_due ON state_partner_records (endpoint, due_at) WHERE due_at IS NOT NULL;
+        """,
     ];
 }

@@ -28,6 +28,7 @@ public sealed class SqliteRouterState : IRouterState
         DeadLetters = new SqliteDeadLetterStore(database, clock);
         EntityVersions = new SqliteEntityVersionStore(database);
         EntitySnapshots = new SqliteEntitySnapshotStore(database);
+        PartnerRecords = new SqlitePartnerRecordStore(database);
         Parking = new SqliteParkingStore(database);
         Writer = new SqliteStateWriter(database, clock);
     }
@@ -48,6 +49,8 @@ public sealed class SqliteRouterState : IRouterState
     public IEntityVersionStore EntityVersions { get; }
 
     public IEntitySnapshotStore EntitySnapshots { get; }
+
+    public IPartnerRecordStore PartnerRecords { get; }
 
     public IParkingStore Parking { get; }
 

@@ -103,5 +103,18 @@ internal static class SqliteStateSchema
             PRIMARY KEY (scope, entity_key)
         ) WITHOUT ROWID;
         """,
+        // 3: what endpoints keep about their side effects (SMS claims, carrier orders to poll).
+        """
+        CREATE TABLE state_partner_records (
+            endpoint   TEXT NOT NULL,
+            key        TEXT NOT NULL,
+            status     TEXT NOT NULL,
+            data_json  TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            due_at     TEXT,
+            PRIMARY KEY (endpoint, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX ix_state_partner_records_due ON state_partner_records (endpoint, due_at) WHERE due_at IS NOT NULL;
+        """,
     ];
 }
