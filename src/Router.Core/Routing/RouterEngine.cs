@@ -22,6 +22,7 @@ public sealed class RouterEngine : IAsyncDisposable
     private readonly ParkingLot parking;
     private readonly CancellationTokenSource abandon = new();
     private int inFlight;
+    private long handOffs;
     private IBus? oneWayBus;
 
     public RouterEngine(RouterRuntime runtime)
@@ -35,7 +36,10 @@ public sealed class RouterEngine : IAsyncDisposable
 
     public IBus OneWayBus => oneWayBus ?? throw new InvalidOperationException("the engine has not been started");
 
-    public IInboundSink Sink => new InboundHandOff(runtime, OneWayBus);
+    public IInboundSink Sink => new InboundHandOff(runtime, OneWayBus, () => Interlocked.Increment(ref handOffs));
+
+    /// <summary>Hand-offs that accepted something since the start (polls, webhooks, 1C's calls): unchanged over a while means the sources are quiet.</summary>
+    public long HandOffs => Interlocked.Read(ref handOffs);
 
     public DeadLetterAdmin DeadLetterAdmin => new(runtime, OneWayBus);
 
@@ -188,6 +192,41 @@ public sealed class RouterEngine : IAsyncDisposable
         catch (OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Drains, then waits until nothing new has arrived for <paramref name="quiet"/>, draining again whenever something
+    /// did: callers that answer the router's own calls later (a payment's webhook after the payer paid) get their
+    /// turn. With a zero <paramref name="quiet"/> this is one drain.
+    /// </summary>
+    public async Task<bool> WaitUntilQuietAsync(TimeSpan timeout, TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        var deadline = runtime.Clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            var mark = HandOffs;
+            if (!await WaitUntilDrainedAsync(deadline - runtime.Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+            if (quiet <= TimeSpan.Zero)
+            {
+                return true;
+            }
+            var quietUntil = runtime.Clock.GetUtcNow() + quiet;
+            while (HandOffs == mark && runtime.Clock.GetUtcNow() < quietUntil)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), runtime.Clock, cancellationToken).ConfigureAwait(false);
+            }
+            if (HandOffs == mark)
+            {
+                return true;
+            }
+            if (runtime.Clock.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
         }
     }
 
