@@ -225,7 +225,7 @@ public sealed class YooKassaEmulator : ISandboxEmulator
         {
             // "Accepted, not finished": nothing is kept, the repeat with the same key does the work.
             idempotence.Release(scopedKey);
-            return StoredResponse.Json(StatusCodes.Status202Accepted, ProcessingBody(), []);
+            return new StoredResponse(StatusCodes.Status202Accepted, JsonSerializer.SerializeToUtf8Bytes(ProcessingBody(), YooKassaWire.Options), "application/json; charset=utf-8", []);
         }
         Interlocked.Exchange(ref acceptedLeft, 0);
         StoredResponse response;
@@ -490,7 +490,7 @@ public sealed class YooKassaEmulator : ISandboxEmulator
         return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    private object ProcessingBody() => new YooKassaError
+    private YooKassaError ProcessingBody() => new YooKassaError
     {
         // [INF] YooKassa's 202 body is not in the current docs; the SDKs read only retry_after (milliseconds) from it.
         Type = "processing",
