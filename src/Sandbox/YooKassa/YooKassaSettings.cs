@@ -21,6 +21,9 @@ public sealed record YooKassaSettings
     /// <summary>Hold notifications briefly and send each batch newest first, as YooKassa may deliver out of order.</summary>
     public bool WebhookOutOfOrder { get; init; }
 
+    /// <summary>How long notifications are held to be reordered when <see cref="WebhookOutOfOrder"/> is on.</summary>
+    public int WebhookOutOfOrderHoldMs { get; init; } = 300;
+
     /// <summary>When set, every new payment is paid (or refused) by its "payer" this many milliseconds after it is created.</summary>
     public int? AutoPayAfterMs { get; init; }
 
@@ -35,6 +38,7 @@ public sealed record YooKassaSettings
     public string? Problem() => this switch
     {
         { WebhookUrl: { } url } when !Uri.TryCreate(url, UriKind.Absolute, out _) => "webhookUrl must be an absolute URL",
+        { WebhookOutOfOrderHoldMs: < 0 } => "webhookOutOfOrderHoldMs must not be negative",
         { WebhookRetryWindowMs: < 0 } or { WebhookRetryIntervalMs: < 1 } => "webhookRetryWindowMs must be >= 0 and webhookRetryIntervalMs >= 1",
         { AutoPayAfterMs: < 0 } => "autoPayAfterMs must not be negative",
         { AutoPayOutcome: not ("succeeded" or "canceled") } => "autoPayOutcome must be succeeded or canceled",

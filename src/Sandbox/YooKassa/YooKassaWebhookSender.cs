@@ -10,7 +10,6 @@ namespace Router.Sandbox.YooKassa;
 /// </summary>
 internal sealed class YooKassaWebhookSender
 {
-    private static readonly TimeSpan ReorderHold = TimeSpan.FromMilliseconds(300);
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(10);
 
     private readonly object gate = new();
@@ -81,7 +80,7 @@ internal sealed class YooKassaWebhookSender
                 var batch = new List<YooKassaWebhookDelivery>();
                 if (settings().WebhookOutOfOrder)
                 {
-                    await Task.Delay(ReorderHold, clock, stopping);
+                    await Task.Delay(TimeSpan.FromMilliseconds(settings().WebhookOutOfOrderHoldMs), clock, stopping);
                 }
                 while (queue.Reader.TryRead(out var item))
                 {

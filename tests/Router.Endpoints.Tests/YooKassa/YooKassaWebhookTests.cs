@@ -266,6 +266,25 @@ public sealed class YooKassaWebhookTests
     }
 
     [Test]
+    public async Task Notifications_out_of_order_never_hand_on_a_stale_status()
+    {
+        var url = await ListenAsync();
+        await harness.PutSettingsAsync(new YooKassaSettings { WebhookUrl = url.AbsoluteUri, WebhookOutOfOrder = true, WebhookOutOfOrderHoldMs = 5000 });
+        var paymentId = await CreatePaymentAsync(capture: false);
+
+        await harness.PayAsync(paymentId);
+        await DeliverAsync(harness.Outbound(), Command(MessageTypes.PaymentCaptureRequested, new PaymentAction { OrderNumber = "1001", PaymentId = paymentId }, "cap-1"),
+            Context("cap-1", "capture/yookassa"));
+
+        await WaitForAsync(() => harness.Emulator.Webhooks.Count(w => w.Delivered) == 2, "both notifications delivered");
+        Assert.That(harness.Emulator.Webhooks.OrderBy(w => w.Sequence).Select(w => w.Event), Is.EqualTo(new[] { "payment.succeeded", "payment.waiting_for_capture" }),
+            "the sandbox sent the newer notification first");
+        Assert.That(sink.Messages.Select(m => m.MessageId).Distinct().Single(), Is.EqualTo($"yookassa:payment:{paymentId}:succeeded"),
+            "the late waiting_for_capture notification was re-fetched as succeeded");
+        Assert.That(sink.Results, Is.EqualTo(new[] { HandOffStatus.Accepted, HandOffStatus.Duplicate }));
+    }
+
+    [Test]
     public async Task A_refund_notification_becomes_a_refund_status_change_for_the_order()
     {
         var url = await ListenAsync();
