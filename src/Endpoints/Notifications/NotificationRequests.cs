@@ -30,7 +30,7 @@ public static class NotificationRequests
         if (notification.Channel != channel)
         {
             throw new PermanentFailureException(ErrorCodes.MalformedInput,
-                $"message {envelope.MessageId}: a {notification.Channel.ToString().ToLowerInvariant()} notification was routed to an {endpointKind} endpoint");
+                $"message {envelope.MessageId}: a notification for the {notification.Channel.ToString().ToLowerInvariant()} channel was routed to an {endpointKind} endpoint");
         }
         if (string.IsNullOrWhiteSpace(notification.Template))
         {
