@@ -61,6 +61,6 @@ public sealed class EmailEndpointKind : IEndpointKind, ICheckedEndpointKind
         throw new InvalidOperationException($"endpoint '{definition.Id}': the email kind only sends");
 
     public IOutboundEndpoint CreateOutbound(EndpointDefinition definition, EndpointServices services) =>
-        new EmailOutboundEndpoint(definition.Id, EmailOptions.Read(definition.Options, services.ResolvePath),
+        new EmailOutboundEndpoint(definition.Id, EmailOptions.Read(definition.Options, services.FileSystem, services.ResolvePath),
             TemplateDirectory.Load(services.FileSystem, definition.Options, services.ResolvePath), services);
 }

@@ -1,3 +1,6 @@
+using System.IO.Abstractions;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using MailKit.Security;
 using MimeKit;
 using Router.Core.Config;
@@ -23,8 +26,8 @@ public sealed record EmailOptions
     public required MailboxAddress From { get; init; }
     public string MessageIdDomain { get; init; } = DefaultMessageIdDomain;
 
-    /// <summary>A PEM certificate to trust besides the system's (a self-signed relay, the test server); full path.</summary>
-    public string? TrustedCertificate { get; init; }
+    /// <summary>A certificate to trust besides the system's (a self-signed relay, the test server).</summary>
+    public X509Certificate2? TrustedCertificate { get; init; }
 
     public SecureSocketOptions SocketOptions => Security switch
     {
@@ -35,7 +38,7 @@ public sealed record EmailOptions
 
     public string DisplayTarget => $"smtp://{Host}:{Port}";
 
-    public static EmailOptions Read(ConfigMapping options, Func<string, string> resolvePath)
+    public static EmailOptions Read(ConfigMapping options, IFileSystem fileSystem, Func<string, string> resolvePath)
     {
         var security = options.GetString(EmailOptionKeys.Security, StartTls);
         var fromText = options.GetRequiredString(EmailOptionKeys.From);
@@ -52,8 +55,22 @@ public sealed record EmailOptions
             Password = options.GetString(EmailOptionKeys.Password),
             From = from,
             MessageIdDomain = options.GetString(EmailOptionKeys.MessageIdDomain, DefaultMessageIdDomain),
-            TrustedCertificate = options.GetString(EmailOptionKeys.TrustedCertificate) is { } path ? resolvePath(path) : null,
+            TrustedCertificate = options.GetString(EmailOptionKeys.TrustedCertificate) is { } path
+                ? LoadCertificate(fileSystem, resolvePath(path), options[EmailOptionKeys.TrustedCertificate]!.Mark)
+                : null,
         };
+    }
+
+    private static X509Certificate2 LoadCertificate(IFileSystem fileSystem, string path, SourceMark mark)
+    {
+        try
+        {
+            return X509Certificate2.CreateFromPem(fileSystem.File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new ConfigException(mark, $"'trustedCertificate': cannot read a PEM certificate from {path}: {ex.Message}");
+        }
     }
 
     public static IEnumerable<ConfigException> Check(ConfigMapping options)

@@ -43,7 +43,7 @@ public sealed class EmailOutboundEndpoint : IOutboundEndpoint
         this.services = services;
         claims = new SendClaims(services.Records, id, services.Clock);
         logger = services.Logger.ForContext<EmailOutboundEndpoint>().ForContext("EndpointId", id);
-        trusted = options.TrustedCertificate is { } path ? X509Certificate2.CreateFromPemFile(path) : null;
+        trusted = options.TrustedCertificate;
     }
 
     public string Id { get; }
