@@ -8,7 +8,10 @@ public static class BuiltInComponents
 {
     public static EndpointKindRegistry EndpointKinds() =>
         new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind(),
-            new Router.Endpoints.YooKassa.YooKassaEndpointKind()]);
+            new Router.Endpoints.YooKassa.YooKassaEndpointKind(),
+            new Router.Endpoints.Sms.SmsEndpointKind(),
+            new Router.Endpoints.Email.EmailEndpointKind(),
+        ]);
 
     public static TransformerRegistry Transformers() =>
         new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);
