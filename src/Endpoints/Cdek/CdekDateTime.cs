@@ -15,7 +15,7 @@ public static partial class CdekDateTime
         {
             return null;
         }
-        var normalised = OffsetWithoutColon().Replace(text.Trim(), "$1$2:$3");
+        var normalised = OffsetWithoutColon().Replace(text.Trim(), "$1$2$3:");
         return DateTimeOffset.TryParse(normalised, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) ? value : null;
     }
 
