@@ -8,7 +8,7 @@ public static class BuiltInComponents
 {
     public static EndpointKindRegistry EndpointKinds() =>
         new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind(),
-            new Router.Endpoints.Cdek.CdekEndpointKind()]);
+            new Router.Endpoints.Cdek.CdekEndpointKind(), new Router.Endpoints.Boxberry.BoxberryEndpointKind()]);
 
     public static TransformerRegistry Transformers() =>
         new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);
