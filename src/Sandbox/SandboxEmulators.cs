@@ -5,5 +5,5 @@ namespace Router.Sandbox;
 public static class SandboxEmulators
 {
     /// <summary>A fresh set of every emulator; each holds its own state, so each sandbox gets new instances.</summary>
-    public static IReadOnlyList<ISandboxEmulator> CreateAll() => [new PlatformEmulator(), new OneC.OneCEmulator(), new Cdek.CdekEmulator()];
+    public static IReadOnlyList<ISandboxEmulator> CreateAll() => [new PlatformEmulator(), new OneC.OneCEmulator(), new Cdek.CdekEmulator(), new Boxberry.BoxberryEmulator()];
 }
