@@ -10,6 +10,8 @@ public static class SandboxEmulators
         new PlatformEmulator(),
         new OneC.OneCEmulator(),
         YooKassa.YooKassaEmulator.FromEnvironment(),
+        new Cdek.CdekEmulator(),
+        new Boxberry.BoxberryEmulator(),
         new SmsRu.SmsRuEmulator(),
         new Smsc.SmscEmulator(),
     ];

@@ -9,6 +9,8 @@ public static class BuiltInComponents
     public static EndpointKindRegistry EndpointKinds() =>
         new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind(),
             new Router.Endpoints.YooKassa.YooKassaEndpointKind(),
+            new Router.Endpoints.Cdek.CdekEndpointKind(),
+            new Router.Endpoints.Boxberry.BoxberryEndpointKind(),
             new Router.Endpoints.Sms.SmsEndpointKind(),
             new Router.Endpoints.Email.EmailEndpointKind(),
         ]);
