@@ -7,8 +7,10 @@ namespace Router.Host.Composition;
 public static class BuiltInComponents
 {
     public static EndpointKindRegistry EndpointKinds() =>
-        new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind()]);
+        new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind(),
+            new Router.Endpoints.OrderSaga.OrderSagaEndpointKind()]);
 
     public static TransformerRegistry Transformers() =>
-        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);
+        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All,
+            .. Router.Transformers.Orders.OrderTransformers.All]);
 }
