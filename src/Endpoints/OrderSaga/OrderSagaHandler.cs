@@ -125,7 +125,7 @@ internal sealed class OrderSagaHandler(OrderSagaEndpoint endpoint, SagaHosting h
         }
         else
         {
-            Compensate(cause, now, $"not paid within {Options.PaymentTimeout}", paymentCancelled: false);
+            Compensate(cause, now, $"not paid within {Duration(Options.PaymentTimeout)}", paymentCancelled: false);
         }
         await CommitAsync().ConfigureAwait(false);
     }
@@ -180,7 +180,7 @@ internal sealed class OrderSagaHandler(OrderSagaEndpoint endpoint, SagaHosting h
         Send(envelope, Options.Payment, OrderSagaLegs.Payment, MessageTypes.PaymentRequested, payment);
         timeout = Options.PaymentTimeout;
         Decision(now, envelope,
-            $"created -> payment of {Amount(payment.Amount)} requested from {Options.Payment}; will ship by {carrier}; cancelled if not paid within {Options.PaymentTimeout}");
+            $"created -> payment of {Amount(payment.Amount)} requested from {Options.Payment}; will ship by {carrier}; cancelled if not paid within {Duration(Options.PaymentTimeout)}");
     }
 
     private void OnPayment(Envelope envelope, Payment payment, DateTimeOffset now)
@@ -495,6 +495,15 @@ internal sealed class OrderSagaHandler(OrderSagaEndpoint endpoint, SagaHosting h
     private static string? Reason(Envelope envelope) =>
         envelope.Payload.ValueKind == System.Text.Json.JsonValueKind.Object && envelope.Payload.TryGetProperty("reason", out var r)
         && r.ValueKind == System.Text.Json.JsonValueKind.String ? r.GetString() : null;
+
+    /// <summary>As written in the YAML (30m, 1h, 45s) where it is a whole number of one unit.</summary>
+    private static string Duration(TimeSpan span) => span switch
+    {
+        { TotalHours: var h } when h >= 1 && h == Math.Floor(h) => $"{h:0}h",
+        { TotalMinutes: var m } when m >= 1 && m == Math.Floor(m) => $"{m:0}m",
+        { TotalSeconds: var s } when s == Math.Floor(s) => $"{s:0}s",
+        _ => span.ToString("c", CultureInfo.InvariantCulture),
+    };
 
     private static string Amount(Money money) => $"{money.Amount.ToString("0.00", CultureInfo.InvariantCulture)} {money.Currency}";
 
