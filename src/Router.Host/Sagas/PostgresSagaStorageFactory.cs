@@ -1,6 +1,7 @@
 using Rebus.Config;
 using Rebus.Sagas;
 using Router.Core.Sagas;
+using Router.Transport.PostgreSql;
 
 namespace Router.Host.Sagas;
 
@@ -16,5 +17,7 @@ public sealed class PostgresSagaStorageFactory(string connectionString) : ISagaS
 
     public string Name => "PostgreSQL (Rebus.PostgreSql)";
 
-    public void Configure(StandardConfigurer<ISagaStorage> configurer) => configurer.StoreInPostgres(connectionString, DataTable, IndexTable);
+    /// <summary>In the schema the connection's search path names first, beside the router's other tables (Rebus would pick 'public').</summary>
+    public void Configure(StandardConfigurer<ISagaStorage> configurer) =>
+        configurer.StoreInPostgres(connectionString, DataTable, IndexTable, schemaName: PostgreSqlTransportOptions.DefaultSchemaOf(connectionString));
 }

@@ -12,9 +12,35 @@ namespace Router.Integration.Tests.Saga;
 public sealed class OrderSagaTests
 {
     [Test]
-    public async Task An_order_is_paid_shipped_and_delivered_with_each_command_and_notification_sent_once()
+    public Task An_order_is_paid_shipped_and_delivered_with_each_command_and_notification_sent_once() => HappyPathAsync(SagaYaml.Config());
+
+    [Test]
+    public Task On_the_in_memory_transport_the_saga_keeps_its_state_in_memory_and_runs_the_same() =>
+        HappyPathAsync(SagaYaml.Config(transport: "transport: { kind: inmemory }"));
+
+    [Test]
+    public async Task On_postgresql_the_saga_keeps_its_state_with_Rebus_PostgreSql_and_runs_the_same()
     {
-        await using var router = await RouterFixture.StartAsync(SagaYaml.Config());
+        await using var schema = await Router.Testing.PostgresTestSchema.CreateAsync("saga");
+        var variable = $"ROUTER_TEST_PG_{Guid.NewGuid():N}";
+        Environment.SetEnvironmentVariable(variable, schema.ConnectionString);
+        try
+        {
+            await HappyPathAsync(SagaYaml.Config(
+                transport: $"transport: {{ kind: postgresql, connection: \"${{env:{variable}}}\" }}",
+                storage: $"storage: {{ kind: postgresql, connection: \"${{env:{variable}}}\" }}"));
+            var sagas = await schema.ExecuteAsync($"SELECT count(*) FROM \"{schema.Name}\".router_saga_data");
+            Assert.That(sagas, Is.EqualTo(1L), "the saga's state is in the router's schema");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    private static async Task HappyPathAsync(string yaml)
+    {
+        await using var router = await RouterFixture.StartAsync(yaml);
         await Feed(router, "orders", "1001.json", SagaYaml.Order("1001"));
 
         var payment = Command(router, "yookassa", "order:1001/payment");
