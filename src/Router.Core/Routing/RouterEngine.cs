@@ -7,6 +7,7 @@ using Rebus.Serialization.Json;
 using Router.Core.Endpoints;
 using Router.Core.Leases;
 using Router.Core.Messages;
+using Router.Core.Sagas;
 
 namespace Router.Core.Routing;
 
@@ -71,14 +72,23 @@ public sealed class RouterEngine : IAsyncDisposable
         foreach (var endpointId in runtime.DeliveryEndpoints)
         {
             var activator = new BuiltinHandlerActivator();
-            activator.Handle<DeliveryMessage>((bus, context, message) => Track(() => deliveryStage.HandleAsync(bus, context, message)));
-            buses.Add(StartBus(activator, QueueNames.ForDelivery(endpointId), runtime.DeliveryParallelism(endpointId)));
+            var saga = runtime.Outbound.GetValueOrDefault(endpointId) as ISagaEndpoint;
+            if (saga is not null)
+            {
+                // A saga's queue runs the saga instead of the delivery stage; its state commits with the message.
+                saga.Register(activator, new SagaHosting(runtime, Track, abandon.Token));
+            }
+            else
+            {
+                activator.Handle<DeliveryMessage>((bus, context, message) => Track(() => deliveryStage.HandleAsync(bus, context, message)));
+            }
+            buses.Add(StartBus(activator, QueueNames.ForDelivery(endpointId), runtime.DeliveryParallelism(endpointId), withSagas: saga is not null));
         }
         runtime.Logger.Information("Router started: {Routes} routes, {Legs} delivery queues on {Transport}",
             runtime.Routes.Count, runtime.DeliveryEndpoints.Count, runtime.Transport.Name);
     }
 
-    private IBus StartBus(BuiltinHandlerActivator activator, string queue, int parallelism)
+    private IBus StartBus(BuiltinHandlerActivator activator, string queue, int parallelism, bool withSagas = false)
     {
         var configurer = Configure.With(activator)
             .Logging(l => l.Use(new SerilogRebusLoggerFactory(runtime.Logger)))
@@ -95,6 +105,10 @@ public sealed class RouterEngine : IAsyncDisposable
                 o.Register<IErrorHandler>(_ => new DeadLetterErrorHandler(runtime, queue));
             });
         runtime.Transport.ConfigureBus(configurer);
+        if (withSagas)
+        {
+            configurer.Sagas(s => runtime.Sagas.Configure(s));
+        }
         return configurer.Start();
     }
 

@@ -13,8 +13,10 @@ public static class BuiltInComponents
             new Router.Endpoints.Boxberry.BoxberryEndpointKind(),
             new Router.Endpoints.Sms.SmsEndpointKind(),
             new Router.Endpoints.Email.EmailEndpointKind(),
+            new Router.Endpoints.OrderSaga.OrderSagaEndpointKind(),
         ]);
 
     public static TransformerRegistry Transformers() =>
-        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);
+        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All,
+            .. Router.Transformers.Orders.OrderTransformers.All]);
 }
