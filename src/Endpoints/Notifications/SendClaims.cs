@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Router.Core.Failures;
+using Router.Core.Messages;
 using Router.Core.Stores;
 
 namespace Router.Endpoints.Notifications;
@@ -73,7 +74,7 @@ public sealed class SendClaims
         {
             var key = generation == 1 ? baseKey : $"{baseKey}#{generation}";
             var claim = new PartnerRecord(endpointId, key, ClaimStatus.Claimed,
-                JsonSerializer.Serialize(new ClaimData(recipient, null, null, null)), clock.GetUtcNow());
+                JsonSerializer.Serialize(new ClaimData(recipient, null, null, null), RouterJson.Options), clock.GetUtcNow());
             var existing = await store.TryInsertAsync(claim, cancellationToken).ConfigureAwait(false);
             if (existing is null)
             {
@@ -90,14 +91,14 @@ public sealed class SendClaims
     /// <summary>Records the gateway's definite answer (or the lack of one) for a claim this attempt holds.</summary>
     public Task RecordAsync(RecipientClaim claim, string status, string? gatewayId, string? code, string? detail, CancellationToken cancellationToken) =>
         store.UpsertAsync(new PartnerRecord(endpointId, claim.RecordKey, status,
-            JsonSerializer.Serialize(new ClaimData(claim.Recipient, gatewayId, code, detail)), clock.GetUtcNow()), cancellationToken);
+            JsonSerializer.Serialize(new ClaimData(claim.Recipient, gatewayId, code, detail), RouterJson.Options), clock.GetUtcNow()), cancellationToken);
 
     /// <summary>What a record says, for messages: the gateway's id and answer.</summary>
     public static ClaimData Read(PartnerRecord record)
     {
         try
         {
-            return JsonSerializer.Deserialize<ClaimData>(record.DataJson) ?? new ClaimData("", null, null, null);
+            return JsonSerializer.Deserialize<ClaimData>(record.DataJson, RouterJson.Options) ?? new ClaimData("", null, null, null);
         }
         catch (JsonException)
         {
