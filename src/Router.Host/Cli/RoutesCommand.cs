@@ -65,6 +65,10 @@ public sealed class RoutesCommand : ICommandDefinition
                 text.Append($"  — {description}");
             }
             text.AppendLine();
+            if (SendsTo(kinds, endpoint) is { Count: > 0 } targets)
+            {
+                text.AppendLine($"  {"",24} sends to: {string.Join(", ", targets)}");
+            }
         }
         text.AppendLine();
         text.AppendLine("Routes:");
@@ -112,8 +116,22 @@ public sealed class RoutesCommand : ICommandDefinition
         {
             text.AppendLine($"  {Node(endpoint.Id)} -.->|fallback| {Node(endpoint.Fallback!)}");
         }
+        var kinds = BuiltInComponents.EndpointKinds();
+        foreach (var endpoint in config.Endpoints)
+        {
+            foreach (var target in SendsTo(kinds, endpoint))
+            {
+                text.AppendLine($"  {Node(endpoint.Id)} ==> {Node(target)}");
+            }
+        }
         return text.ToString();
     }
+
+    /// <summary>The endpoints a saga sends its commands to (nothing for other kinds).</summary>
+    private static List<string> SendsTo(Router.Core.Endpoints.EndpointKindRegistry kinds, Router.Core.Endpoints.EndpointDefinition endpoint) =>
+        kinds.Find(endpoint.Kind) is Router.Core.Endpoints.IDelegatingEndpointKind delegating
+            ? delegating.DeliveryTargets(endpoint.Options).Select(t => t.Value!).Distinct(StringComparer.Ordinal).ToList()
+            : [];
 
     private static string Node(string id) => new(id.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray());
 }

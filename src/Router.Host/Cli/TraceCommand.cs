@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Router.Core.Stores;
 
 namespace Router.Host.Cli;
 
@@ -37,7 +38,8 @@ public sealed class TraceCommand : ICommandDefinition
             context.Out.WriteLine($"{e.At.UtcDateTime:yyyy-MM-dd HH:mm:ss.fff}  {e.Step,-16} {e.Route ?? "",-20} {e.Endpoint ?? "",-16} {ms,7}  {e.MessageId}");
             if (e.Detail is { } detail)
             {
-                context.Out.WriteLine($"{"",88}{DlqCommand.Shorten(detail, 140)}");
+                // A saga's decision is the order's story (what it did and why): shown whole.
+                context.Out.WriteLine($"{"",88}{(e.Step == JournalSteps.Saga ? detail : DlqCommand.Shorten(detail, 140))}");
             }
         }
         return ExitCodes.Success;

@@ -26,7 +26,7 @@ public sealed record RunSummary(
     [
         (JournalSteps.Delivered, "delivered"), (JournalSteps.Fallback, "to fallback"), (JournalSteps.Duplicate, "duplicate (skipped)"),
         (JournalSteps.Stale, "stale (skipped)"), (JournalSteps.Failed, "failed attempts"), (JournalSteps.RetryScheduled, "redeliveries scheduled"),
-        (JournalSteps.DeadLettered, "dead-lettered"),
+        (JournalSteps.DeadLettered, "dead-lettered"), (JournalSteps.Saga, "saga decisions"),
     ];
 
     /// <summary>"3 delivered, 1 dead-lettered": the non-zero counts of <paramref name="steps"/> among the matching rows.</summary>
