@@ -25,15 +25,25 @@ public sealed class IdempotencyStore
 {
     private readonly object gate = new();
     private readonly Dictionary<string, Slot> slots = new(StringComparer.Ordinal);
+    private readonly TimeProvider clock;
+    private readonly TimeSpan? retention;
+
+    /// <param name="retention">How long a key is remembered (YooKassa: 24 hours); after that its reuse is a new request. Null keeps keys until reset.</param>
+    public IdempotencyStore(TimeProvider? clock = null, TimeSpan? retention = null)
+    {
+        this.clock = clock ?? TimeProvider.System;
+        this.retention = retention;
+    }
 
     /// <param name="fingerprint">Identifies the request (method, path, body hash): what "the same request" means.</param>
     public IdempotencyClaim Claim(string key, string fingerprint)
     {
         lock (gate)
         {
-            if (!slots.TryGetValue(key, out var slot))
+            var now = clock.GetUtcNow();
+            if (!slots.TryGetValue(key, out var slot) || (retention is { } keep && now - slot.FirstSeen >= keep))
             {
-                slots[key] = new Slot(fingerprint, null);
+                slots[key] = new Slot(fingerprint, null, now);
                 return new IdempotencyClaim(IdempotencyClaimKind.New);
             }
             if (slot.Fingerprint != fingerprint)
@@ -74,5 +84,5 @@ public sealed class IdempotencyStore
         }
     }
 
-    private sealed record Slot(string Fingerprint, StoredResponse? Response);
+    private sealed record Slot(string Fingerprint, StoredResponse? Response, DateTimeOffset FirstSeen);
 }
