@@ -27,3 +27,13 @@ public interface IHttpServedEndpointKind
     /// <summary>The paths this endpoint answers on, e.g. <c>/1c/exchange</c>; empty when these options are not served over HTTP.</summary>
     IReadOnlyList<string> ServedPaths(ConfigMapping options, EndpointUsage usage);
 }
+
+/// <summary>
+/// A kind whose endpoints send to other endpoints themselves (the order saga): <c>validate</c> checks that each one
+/// named can receive deliveries, and the router gives each a delivery queue as if a route delivered to it.
+/// </summary>
+public interface IDelegatingEndpointKind
+{
+    /// <summary>The endpoint ids the options name as targets, with their nodes for error marks.</summary>
+    IEnumerable<ConfigScalar> DeliveryTargets(ConfigMapping options);
+}

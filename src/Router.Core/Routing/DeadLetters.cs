@@ -5,7 +5,7 @@ using Router.Core.Stores;
 namespace Router.Core.Routing;
 
 /// <summary>Builds dead-letter records from a failed message and what went wrong.</summary>
-internal static class DeadLetters
+public static class DeadLetters
 {
     public static DeadLetter For(Envelope envelope, string route, string? endpoint, FailureKind kind, string code, string message,
         DateTimeOffset at, string? details = null, int attempts = 1, string? entityKey = null, IReadOnlyDictionary<string, string>? facts = null) => new()

@@ -19,6 +19,8 @@ namespace Router.Core.Routing;
 /// </summary>
 public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, CancellationToken abandon)
 {
+    private readonly DeliveryReplies replies = new(runtime);
+
     public async Task HandleAsync(IBus bus, IMessageContext context, DeliveryMessage message)
     {
         // Not Rebus's token: that one is cancelled the moment a stop begins, which would cut off a request the
@@ -90,11 +92,12 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
             JournalAttempts(changes, envelope, routeId, endpointId, failures, now);
             changes.Journal.Add(Journal.Entry(now, envelope, routeId, endpointId, JournalSteps.Delivered, receipt.Detail, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
             Log().Debug("Delivered {MessageId} on {Leg}: {Receipt}", envelope.MessageId, leg, receipt.Detail);
+            await replies.HandOffAsync(bus, endpointId, envelope, receipt, changes, now, Log).ConfigureAwait(false);
         }
         catch (BrokenCircuitException open) when (runtime.Config.FindEndpoint(endpointId)?.Fallback is { } fallbackId && !cancellationToken.IsCancellationRequested)
         {
             JournalAttempts(changes, envelope, routeId, endpointId, failures, now);
-            if (!await TryFallbackAsync(message, fallbackId, delivery, changes, now, Log, cancellationToken).ConfigureAwait(false))
+            if (!await TryFallbackAsync(bus, message, fallbackId, delivery, changes, now, Log, cancellationToken).ConfigureAwait(false))
             {
                 await ScheduleRedeliveryOrDeadLetterAsync(bus, message, redelivery, open, open.RetryAfter, changes, now, facts, failures.Count + 1, Log).ConfigureAwait(false);
                 runtime.Transport.EnlistState(context.TransactionContext, changes);
@@ -141,7 +144,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
     }
 
     /// <summary>The primary's breaker is open: deliver the same plan to the fallback endpoint, same idempotency key.</summary>
-    private async Task<bool> TryFallbackAsync(DeliveryMessage message, string fallbackId, DeliveryContext primary, StateChanges changes,
+    private async Task<bool> TryFallbackAsync(IBus bus, DeliveryMessage message, string fallbackId, DeliveryContext primary, StateChanges changes,
         DateTimeOffset now, Func<Serilog.ILogger> log, CancellationToken cancellationToken)
     {
         var fallback = runtime.Outbound[fallbackId];
@@ -153,6 +156,7 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
             var receipt = await runtime.Resilience[fallbackId].ExecuteAsync(ct => fallback.DeliverAsync(plan, context, ct), failures, cancellationToken).ConfigureAwait(false);
             changes.Journal.Add(Journal.Entry(now, message.Envelope, message.RouteId, message.EndpointId, JournalSteps.Fallback,
                 $"circuit of '{message.EndpointId}' is open; delivered to '{fallbackId}': {receipt.Detail}"));
+            await replies.HandOffAsync(bus, fallbackId, message.Envelope, receipt, changes, now, log).ConfigureAwait(false);
             log().Warning("Circuit of {Endpoint} open: {MessageId} delivered to fallback {Fallback}", message.EndpointId, message.Envelope.MessageId, fallbackId);
             return true;
         }

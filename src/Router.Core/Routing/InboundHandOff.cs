@@ -13,7 +13,8 @@ namespace Router.Core.Routing;
 /// expression, the source, or the fallback), and puts them on the route queues in one durable commit, so the
 /// endpoint may acknowledge its source as soon as this returns.
 /// </summary>
-public sealed class InboundHandOff(RouterRuntime runtime, IBus oneWayBus) : IInboundSink
+/// <param name="onAccepted">Told after each commit that accepted something (the engine counts hand-offs to see when the sources are quiet).</param>
+public sealed class InboundHandOff(RouterRuntime runtime, IBus oneWayBus, Action? onAccepted = null) : IInboundSink
 {
     public async Task<IReadOnlyList<HandOffResult>> HandOffAsync(string endpointId, IReadOnlyList<InboundMessage> messages,
         CancellationToken cancellationToken)
@@ -50,6 +51,10 @@ public sealed class InboundHandOff(RouterRuntime runtime, IBus oneWayBus) : IInb
         }
         runtime.Transport.EnlistState(scope.TransactionContext, changes);
         await scope.CompleteAsync().ConfigureAwait(false);
+        if (onAccepted is not null && results.Any(r => r.Status == HandOffStatus.Accepted))
+        {
+            onAccepted();
+        }
         return results;
     }
 

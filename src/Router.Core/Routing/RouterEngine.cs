@@ -7,6 +7,7 @@ using Rebus.Serialization.Json;
 using Router.Core.Endpoints;
 using Router.Core.Leases;
 using Router.Core.Messages;
+using Router.Core.Sagas;
 
 namespace Router.Core.Routing;
 
@@ -22,6 +23,7 @@ public sealed class RouterEngine : IAsyncDisposable
     private readonly ParkingLot parking;
     private readonly CancellationTokenSource abandon = new();
     private int inFlight;
+    private long handOffs;
     private IBus? oneWayBus;
 
     public RouterEngine(RouterRuntime runtime)
@@ -35,7 +37,10 @@ public sealed class RouterEngine : IAsyncDisposable
 
     public IBus OneWayBus => oneWayBus ?? throw new InvalidOperationException("the engine has not been started");
 
-    public IInboundSink Sink => new InboundHandOff(runtime, OneWayBus);
+    public IInboundSink Sink => new InboundHandOff(runtime, OneWayBus, () => Interlocked.Increment(ref handOffs));
+
+    /// <summary>Hand-offs that accepted something since the start (polls, webhooks, 1C's calls): unchanged over a while means the sources are quiet.</summary>
+    public long HandOffs => Interlocked.Read(ref handOffs);
 
     public DeadLetterAdmin DeadLetterAdmin => new(runtime, OneWayBus);
 
@@ -67,14 +72,23 @@ public sealed class RouterEngine : IAsyncDisposable
         foreach (var endpointId in runtime.DeliveryEndpoints)
         {
             var activator = new BuiltinHandlerActivator();
-            activator.Handle<DeliveryMessage>((bus, context, message) => Track(() => deliveryStage.HandleAsync(bus, context, message)));
-            buses.Add(StartBus(activator, QueueNames.ForDelivery(endpointId), runtime.DeliveryParallelism(endpointId)));
+            var saga = runtime.Outbound.GetValueOrDefault(endpointId) as ISagaEndpoint;
+            if (saga is not null)
+            {
+                // A saga's queue runs the saga instead of the delivery stage; its state commits with the message.
+                saga.Register(activator, new SagaHosting(runtime, Track, abandon.Token));
+            }
+            else
+            {
+                activator.Handle<DeliveryMessage>((bus, context, message) => Track(() => deliveryStage.HandleAsync(bus, context, message)));
+            }
+            buses.Add(StartBus(activator, QueueNames.ForDelivery(endpointId), runtime.DeliveryParallelism(endpointId), withSagas: saga is not null));
         }
         runtime.Logger.Information("Router started: {Routes} routes, {Legs} delivery queues on {Transport}",
             runtime.Routes.Count, runtime.DeliveryEndpoints.Count, runtime.Transport.Name);
     }
 
-    private IBus StartBus(BuiltinHandlerActivator activator, string queue, int parallelism)
+    private IBus StartBus(BuiltinHandlerActivator activator, string queue, int parallelism, bool withSagas = false)
     {
         var configurer = Configure.With(activator)
             .Logging(l => l.Use(new SerilogRebusLoggerFactory(runtime.Logger)))
@@ -91,6 +105,10 @@ public sealed class RouterEngine : IAsyncDisposable
                 o.Register<IErrorHandler>(_ => new DeadLetterErrorHandler(runtime, queue));
             });
         runtime.Transport.ConfigureBus(configurer);
+        if (withSagas)
+        {
+            configurer.Sagas(s => runtime.Sagas.Configure(s));
+        }
         return configurer.Start();
     }
 
@@ -188,6 +206,41 @@ public sealed class RouterEngine : IAsyncDisposable
         catch (OperationCanceledException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Drains, then waits until nothing new has arrived for <paramref name="quiet"/>, draining again whenever something
+    /// did: callers that answer the router's own calls later (a payment's webhook after the payer paid) get their
+    /// turn. With a zero <paramref name="quiet"/> this is one drain.
+    /// </summary>
+    public async Task<bool> WaitUntilQuietAsync(TimeSpan timeout, TimeSpan quiet, CancellationToken cancellationToken)
+    {
+        var deadline = runtime.Clock.GetUtcNow() + timeout;
+        while (true)
+        {
+            var mark = HandOffs;
+            if (!await WaitUntilDrainedAsync(deadline - runtime.Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+            if (quiet <= TimeSpan.Zero)
+            {
+                return true;
+            }
+            var quietUntil = runtime.Clock.GetUtcNow() + quiet;
+            while (HandOffs == mark && runtime.Clock.GetUtcNow() < quietUntil)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), runtime.Clock, cancellationToken).ConfigureAwait(false);
+            }
+            if (HandOffs == mark)
+            {
+                return true;
+            }
+            if (runtime.Clock.GetUtcNow() >= deadline)
+            {
+                return false;
+            }
         }
     }
 

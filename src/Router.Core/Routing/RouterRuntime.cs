@@ -1,6 +1,7 @@
 using Router.Core.Config.Model;
 using Router.Core.Endpoints;
 using Router.Core.Leases;
+using Router.Core.Sagas;
 using Router.Core.Stages.Resilience;
 using Router.Core.Stores;
 
@@ -22,14 +23,19 @@ public sealed class RouterRuntime : IAsyncDisposable
     /// <summary>Which host polls each inbound endpoint and runs each schedule; one host holds everything on SQLite.</summary>
     public ILeaseStore Leases { get; init; } = new SingleHostLeaseStore();
 
+    /// <summary>Where sagas (<see cref="ISagaEndpoint"/>) keep their state; on the embedded default, in the transport's own transactions.</summary>
+    public ISagaStorageFactory Sagas { get; init; } = new InMemorySagaStorageFactory();
+
     /// <summary>Disposed with the runtime (HTTP clients, file watchers…).</summary>
     public IReadOnlyList<IDisposable> OwnedResources { get; init; } = [];
 
     public IEnumerable<CompiledRoute> RoutesFrom(string endpointId) => Routes.Values.Where(r => r.Definition.From == endpointId);
 
-    /// <summary>Endpoints that some route delivers to: each gets a delivery queue.</summary>
+    /// <summary>Endpoints that some route (or saga) delivers to: each gets a delivery queue.</summary>
     public IReadOnlyList<string> DeliveryEndpoints =>
-        Routes.Values.SelectMany(r => r.Destinations.Select(d => d.EndpointId)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Routes.Values.SelectMany(r => r.Destinations.Select(d => d.EndpointId))
+            .Concat(Outbound.Values.OfType<ISagaEndpoint>().SelectMany(s => s.Targets))
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     public IReadOnlyList<string> AllQueues =>
         [.. Routes.Values.Select(r => r.Queue).Order(StringComparer.Ordinal), .. DeliveryEndpoints.Select(QueueNames.ForDelivery)];

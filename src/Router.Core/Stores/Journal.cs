@@ -26,6 +26,9 @@ public static class JournalSteps
     /// <summary>The route had nothing new to send: the resolved version is what the destination was last sent.</summary>
     public const string Skipped = "skipped";
 
+    /// <summary>A saga (the order saga) decided what to do about a message: its detail says what it did and why.</summary>
+    public const string Saga = "saga";
+
     /// <summary>A full snapshot left out entities the previous one had: the route sent a deactivation for each.</summary>
     public const string Deactivated = "deactivated";
 }

@@ -27,6 +27,11 @@ public sealed class RunCommand : ICommandDefinition
         Description = "With --once: give up draining after this long (default 10m)",
         DefaultValueFactory = _ => "10m",
     };
+    private static readonly Option<string> Quiet = new("--quiet")
+    {
+        Description = "With --once, when endpoints are served over HTTP (webhooks): after draining, wait until no call has arrived for this long (default 3s)",
+        DefaultValueFactory = _ => "3s",
+    };
     private static readonly Option<bool> WithSandbox = new("--sandbox") { Description = "Also run the partner emulators (router sandbox) in this process" };
     private static readonly Option<string> SandboxUrl = new("--sandbox-url") { Description = "Where --sandbox listens", DefaultValueFactory = _ => SandboxCommand.DefaultUrl };
 
@@ -34,7 +39,7 @@ public sealed class RunCommand : ICommandDefinition
     {
         var command = new Command("run", "Start the router (until Ctrl-C), or with --once: poll, drain, summarise, exit")
         {
-            Once, Settle, Timeout, WithSandbox, SandboxUrl,
+            Once, Settle, Timeout, Quiet, WithSandbox, SandboxUrl,
         };
         command.SetAction(wrap(RunAsync));
         return command;
@@ -47,6 +52,7 @@ public sealed class RunCommand : ICommandDefinition
         var logger = context.Logger(config, quietByDefault: once);
         var settle = Duration(context.Parse.GetValue(Settle)!, "--settle");
         var timeout = Duration(context.Parse.GetValue(Timeout)!, "--timeout");
+        var quiet = Duration(context.Parse.GetValue(Quiet)!, "--quiet");
         await using var sandbox = context.Parse.GetValue(WithSandbox)
             ? await SandboxHost.StartAsync(new SandboxOptions { Url = context.Parse.GetValue(SandboxUrl)! }, cancellationToken)
             : null;
@@ -59,8 +65,14 @@ public sealed class RunCommand : ICommandDefinition
             engine.Start();
             if (once)
             {
+                // Partners that answer by webhook (a payment's status) call back while the queues drain.
+                await using var callbacks = await StartListenerAsync(runtime, engine, logger, cancellationToken);
                 var polls = await engine.PollAllOnceAsync(settle, cancellationToken);
-                var drained = await engine.WaitUntilDrainedAsync(timeout, cancellationToken);
+                var drained = await engine.WaitUntilQuietAsync(timeout, callbacks is null ? TimeSpan.Zero : quiet, cancellationToken);
+                if (callbacks is not null)
+                {
+                    await callbacks.StopAsync(CancellationToken.None);
+                }
                 await engine.DisposeAsync();
                 var summary = await SummariseAsync(runtime, polls, drained, started, stopwatch.Elapsed, cancellationToken);
                 if (context.Json)

@@ -8,8 +8,15 @@ public static class BuiltInComponents
 {
     public static EndpointKindRegistry EndpointKinds() =>
         new([.. Router.Endpoints.GenericEndpoints.All, .. Router.Endpoints.OneC.OneCEndpoints.All, new Router.Endpoints.OneCHttp.OneCHttpEndpointKind(),
-            new Router.Endpoints.YooKassa.YooKassaEndpointKind()]);
+            new Router.Endpoints.YooKassa.YooKassaEndpointKind(),
+            new Router.Endpoints.Cdek.CdekEndpointKind(),
+            new Router.Endpoints.Boxberry.BoxberryEndpointKind(),
+            new Router.Endpoints.Sms.SmsEndpointKind(),
+            new Router.Endpoints.Email.EmailEndpointKind(),
+            new Router.Endpoints.OrderSaga.OrderSagaEndpointKind(),
+        ]);
 
     public static TransformerRegistry Transformers() =>
-        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All]);
+        new([.. Router.Transformers.GenericTransformers.All, .. Router.Transformers.CommerceML.CommerceMLTransformers.All,
+            .. Router.Transformers.Orders.OrderTransformers.All]);
 }

@@ -8,7 +8,9 @@ using Router.Core.Stores;
 using Router.Core.Transformers;
 using Router.Endpoints.Http;
 using Router.Core.Leases;
+using Router.Host.Sagas;
 using Router.Host.Transports;
+using Router.Core.Sagas;
 using Router.Storage.Postgres;
 using Router.Storage.Sqlite;
 using Router.Transport.Sqlite.Database;
@@ -47,6 +49,7 @@ public static class RouterRuntimeFactory
         };
         var sources = routes.Values.Select(r => r.Definition.From).ToHashSet(StringComparer.Ordinal);
         var targets = routes.Values.SelectMany(r => r.Destinations.Select(d => d.EndpointId)).ToHashSet(StringComparer.Ordinal);
+        AddDelegatedTargets(config, kinds, targets);
         foreach (var target in targets.ToList())
         {
             // Fallbacks are delivered to inline by the primary's leg, so they need an outbound instance too.
@@ -71,6 +74,18 @@ public static class RouterRuntimeFactory
             }
         }
         return new RouterTopology(config, routes, inbound, outbound, http);
+    }
+
+    /// <summary>A saga delivered to sends its commands to the endpoints its options name: they need outbound instances and queues too.</summary>
+    private static void AddDelegatedTargets(RouterConfig config, EndpointKindRegistry kinds, HashSet<string> targets)
+    {
+        foreach (var target in targets.ToList())
+        {
+            if (config.FindEndpoint(target) is { } definition && kinds.Find(definition.Kind) is IDelegatingEndpointKind delegating)
+            {
+                targets.UnionWith(delegating.DeliveryTargets(definition.Options).Select(t => t.Value!));
+            }
+        }
     }
 
     /// <summary>
@@ -113,6 +128,7 @@ public static class RouterRuntimeFactory
             State = state,
             Transport = transport,
             Leases = LeasesFor(state),
+            Sagas = SagasFor(state, transport),
             Clock = clock,
             Logger = logger,
             // Endpoints that hold connections (rabbitmq) close them with the runtime.
@@ -208,6 +224,19 @@ public static class RouterRuntimeFactory
         config.Router.Transport.Connection
         ?? throw new NotSupportedException("transport kind 'postgresql' needs 'connection' (e.g. connection: ${env:ROUTER_PG})");
 
+    /// <summary>
+    /// Saga state beside the router's state: in the SQLite transport's own transactions on the embedded default,
+    /// in PostgreSQL (Rebus.PostgreSql) when the state is there, in memory only for the in-memory test transport.
+    /// </summary>
+    private static ISagaStorageFactory SagasFor(IRouterState state, IRouterTransport transport) => (state, transport) switch
+    {
+        (_, SqliteRouterTransport sqlite) => sqlite.Sagas,
+        (PostgresRouterState postgres, _) => new PostgresSagaStorageFactory(postgres.ConnectionString),
+        (_, InMemoryRouterTransport) => new InMemorySagaStorageFactory(),
+        (SqliteRouterState sqlite, _) => new SqliteSagaStorage(sqlite.Database, enlisted: false),
+        _ => new InMemorySagaStorageFactory(),
+    };
+
     /// <summary>Hosts sharing a PostgreSQL state decide there who polls what; on SQLite the one host holds every lease.</summary>
     private static ILeaseStore LeasesFor(IRouterState state) =>
         state is PostgresRouterState postgres ? new PostgresLeaseStore(postgres.ConnectionString) : new SingleHostLeaseStore();
@@ -216,6 +245,7 @@ public static class RouterRuntimeFactory
     private static IEnumerable<string> RabbitMqQueuesOf(RouterConfig config)
     {
         var endpoints = config.Routes.SelectMany(r => r.To.Select(d => d.Endpoint)).ToHashSet(StringComparer.Ordinal);
+        AddDelegatedTargets(config, BuiltInComponents.EndpointKinds(), endpoints);
         foreach (var endpoint in endpoints.ToList())
         {
             for (var fallback = config.FindEndpoint(endpoint)?.Fallback; fallback is not null && endpoints.Add(fallback);)

@@ -4,6 +4,7 @@ using Rebus.Transport;
 using Router.Core.Config.Model;
 using Router.Core.Routing;
 using Router.Core.Stores;
+using Router.Host.Sagas;
 using Router.Storage.Sqlite;
 using Router.Transport.Sqlite;
 using Router.Transport.Sqlite.Database;
@@ -35,13 +36,18 @@ public sealed class SqliteRouterTransport : IRouterTransport, ISqliteTransaction
         this.state = state;
         this.settings = settings;
         queues = new SqliteQueues(database);
+        Sagas = new SqliteSagaStorage(database, enlisted: true);
     }
+
+    /// <summary>Saga state in the same database, written in the transaction of the message that changed it.</summary>
+    public SqliteSagaStorage Sagas { get; private set; }
 
     public static async Task<SqliteRouterTransport> CreateAsync(SqliteDatabase database, IRouterState state, TransportSettings settings,
         CancellationToken cancellationToken)
     {
         var transport = new SqliteRouterTransport(database, state, settings);
         await transport.queues.EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        transport.Sagas = await SqliteSagaStorage.CreateAsync(database, enlisted: true, cancellationToken).ConfigureAwait(false);
         return transport;
     }
 
@@ -52,7 +58,8 @@ public sealed class SqliteRouterTransport : IRouterTransport, ISqliteTransaction
             .Prefetch(Math.Max(1, parallelism))
             .Lease(settings.Lease)
             .PollInterval(settings.PollInterval)
-            .AddParticipant(this);
+            .AddParticipant(this)
+            .AddParticipant(Sagas);
 
     public void ConfigureOneWayClient(StandardConfigurer<ITransport> configurer) =>
         configurer.UseSqliteAsOneWayClient(database).AddParticipant(this);

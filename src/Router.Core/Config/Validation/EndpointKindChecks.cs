@@ -88,6 +88,14 @@ internal sealed class EndpointKindChecks(ConfigCatalog catalog, EndpointKindRegi
         }
         foreach (var target in targets.ToList())
         {
+            if ((catalog.FindEndpoint(target)?.Node as ConfigMapping) is { } options && catalog.FindEndpoint(target)?.Kind is { } kindName
+                && kinds.Find(kindName) is IDelegatingEndpointKind delegating)
+            {
+                targets.UnionWith(delegating.DeliveryTargets(options).Select(t => t.Value!));
+            }
+        }
+        foreach (var target in targets.ToList())
+        {
             for (var fallback = FallbackOf(target); fallback is not null && targets.Add(fallback);)
             {
                 fallback = FallbackOf(fallback);

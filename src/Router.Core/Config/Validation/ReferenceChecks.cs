@@ -26,6 +26,7 @@ internal sealed class ReferenceChecks(ConfigCatalog catalog, EndpointKindRegistr
         {
             CheckFallback(endpoint);
             CheckSteps(endpoint);
+            CheckDelegatedTargets(endpoint);
         }
         ReportFallbackCycles();
     }
@@ -85,6 +86,23 @@ internal sealed class ReferenceChecks(ConfigCatalog catalog, EndpointKindRegistr
             diagnostics.Error(mapping.KeyNode("fallback")!.Mark, $"'fallback' applies to endpoints that send, and '{kind.Kind}' endpoints only receive");
         }
         RequireDirection(node, fallback, EndpointDirections.Outbound);
+    }
+
+    /// <summary>A saga's targets get its commands as deliveries, so they must be endpoints that can send.</summary>
+    private void CheckDelegatedTargets(EndpointEntry endpoint)
+    {
+        if (endpoint.Node is ConfigMapping mapping && endpoint.Kind is { } kindName && kinds.Find(kindName) is IDelegatingEndpointKind delegating)
+        {
+            foreach (var target in delegating.DeliveryTargets(mapping))
+            {
+                if (target.Value == endpoint.Id)
+                {
+                    diagnostics.Error(target.Mark, $"endpoint '{endpoint.Id}' cannot send its commands to itself");
+                    continue;
+                }
+                RequireDirection(target, target.Value!, EndpointDirections.Outbound);
+            }
+        }
     }
 
     private void CheckSteps(EndpointEntry endpoint)
