@@ -44,7 +44,7 @@ public sealed class SandboxTests
     {
         Assert.That(sandbox.BaseAddress.Host, Is.EqualTo("127.0.0.1"));
         Assert.That(sandbox.BaseAddress.Port, Is.Not.Zero);
-        Assert.That(await control.EmulatorsAsync(), Is.EqualTo(new[] { Platform, Router.Sandbox.OneC.OneCEmulator.EmulatorName, Router.Sandbox.YooKassa.YooKassaEmulator.EmulatorName }));
+        Assert.That(await control.EmulatorsAsync(), Is.EqualTo(new[] { Platform, "onec", "yookassa", "cdek", "boxberry", "smsru", "smsc" }));
     }
 
     [TestCase("http://0.0.0.0:0")]
