@@ -12,7 +12,11 @@ public sealed class EmailEndpointKind : IEndpointKind, ICheckedEndpointKind
     public const string Name = "email";
 
     private static readonly ObjectSchema Schema = new(
-        new PropertySchema(EmailOptionKeys.Host, new StringSchema { Description = "The SMTP server's host name." }) { Required = true },
+        new PropertySchema(EmailOptionKeys.Host, new StringSchema { Description = "The SMTP server's host name (or give pickupDirectory)." }),
+        new PropertySchema(EmailOptionKeys.PickupDirectory, new StringSchema
+        {
+            Description = "Instead of SMTP: write each message as <Message-ID>.eml into this folder (a local MTA's pickup folder, the sandbox), relative to the config file.",
+        }),
         new PropertySchema(EmailOptionKeys.Port, new IntegerSchema
         {
             Minimum = 1,

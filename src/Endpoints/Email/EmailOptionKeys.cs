@@ -4,6 +4,7 @@ namespace Router.Endpoints.Email;
 public static class EmailOptionKeys
 {
     public const string Host = "host";
+    public const string PickupDirectory = "pickupDirectory";
     public const string Port = "port";
     public const string Security = "security";
     public const string User = "user";

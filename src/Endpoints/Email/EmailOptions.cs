@@ -18,7 +18,15 @@ public sealed record EmailOptions
 
     public static readonly IReadOnlyList<string> SecurityModes = [StartTls, Ssl, None];
 
-    public required string Host { get; init; }
+    /// <summary>The SMTP server; null when messages are dropped into <see cref="PickupDirectory"/> instead.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>
+    /// A folder to write each message into as an .eml file instead of sending it (a local MTA's pickup folder, or a
+    /// sandbox with no mail server): the full path, resolved against the config file.
+    /// </summary>
+    public string? PickupDirectory { get; init; }
+
     public required int Port { get; init; }
     public required string Security { get; init; }
     public string? User { get; init; }
@@ -36,7 +44,7 @@ public sealed record EmailOptions
         _ => SecureSocketOptions.StartTls,
     };
 
-    public string DisplayTarget => $"smtp://{Host}:{Port}";
+    public string DisplayTarget => PickupDirectory is { } folder ? $"pickup:{folder}" : $"smtp://{Host}:{Port}";
 
     public static EmailOptions Read(ConfigMapping options, IFileSystem fileSystem, Func<string, string> resolvePath)
     {
@@ -48,7 +56,8 @@ public sealed record EmailOptions
         }
         return new EmailOptions
         {
-            Host = options.GetRequiredString(EmailOptionKeys.Host),
+            Host = options.GetString(EmailOptionKeys.Host),
+            PickupDirectory = options.GetString(EmailOptionKeys.PickupDirectory) is { } folder ? resolvePath(folder) : null,
             Port = options.GetInt(EmailOptionKeys.Port, security switch { Ssl => 465, None => 25, _ => 587 }),
             Security = security,
             User = options.GetString(EmailOptionKeys.User),
@@ -75,6 +84,10 @@ public sealed record EmailOptions
 
     public static IEnumerable<ConfigException> Check(ConfigMapping options)
     {
+        if (options.GetString(EmailOptionKeys.Host) is null == options.GetString(EmailOptionKeys.PickupDirectory) is null)
+        {
+            yield return new ConfigException(options.Mark, "give 'host' (send over SMTP) or 'pickupDirectory' (write .eml files), one of the two");
+        }
         if (options.GetString(EmailOptionKeys.User) is null != options.GetString(EmailOptionKeys.Password) is null)
         {
             yield return new ConfigException(options.Mark, "'user' and 'password' go together: give both to log in, or neither");

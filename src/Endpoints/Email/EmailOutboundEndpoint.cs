@@ -123,6 +123,11 @@ public sealed class EmailOutboundEndpoint : IOutboundEndpoint
     private async Task<IReadOnlyList<RecipientOutcome>> SendAsync(EmailPlanBody body, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var message = Compose(body);
+        if (options.PickupDirectory is { } pickup)
+        {
+            return await DropAsync(message, pickup, body.MessageId, recipients, cancellationToken);
+        }
+        var host = options.Host ?? throw new InvalidOperationException($"email endpoint '{Id}' has neither 'host' nor 'pickupDirectory' (validation checks this)");
         using var client = new RecipientTrackingSmtpClient();
         if (trusted is not null)
         {
@@ -131,7 +136,7 @@ public sealed class EmailOutboundEndpoint : IOutboundEndpoint
         string what = options.DisplayTarget;
         try
         {
-            await client.ConnectAsync(options.Host, options.Port, options.SocketOptions, cancellationToken);
+            await client.ConnectAsync(host, options.Port, options.SocketOptions, cancellationToken);
             if (options.User is { } user)
             {
                 await client.AuthenticateAsync(user, options.Password ?? "", cancellationToken);
@@ -185,6 +190,36 @@ public sealed class EmailOutboundEndpoint : IOutboundEndpoint
             }
             throw new TransientFailureException($"{what}: {(ex is OperationCanceledException ? "no answer before the attempt was cancelled (timeout)" : ex.Message)} (the message was not sent)", ex);
         }
+    }
+
+    /// <summary>
+    /// Writes the message under a temporary name, then renames it, so a pickup agent never reads half a file; the
+    /// name is the stable Message-ID, so a repeat replaces the same file rather than adding a second message.
+    /// </summary>
+    private async Task<IReadOnlyList<RecipientOutcome>> DropAsync(MimeMessage message, string folder, string messageId, IReadOnlyList<string> recipients,
+        CancellationToken cancellationToken)
+    {
+        message.To.Clear();
+        message.To.AddRange(recipients.Select(r => new MailboxAddress("", r)));
+        var fileSystem = services.FileSystem;
+        var name = messageId.Replace('@', '_') + ".eml";
+        var target = fileSystem.Path.Combine(folder, name);
+        var temporary = fileSystem.Path.Combine(folder, "." + name + ".tmp");
+        try
+        {
+            fileSystem.Directory.CreateDirectory(folder);
+            await using (var stream = fileSystem.File.Create(temporary))
+            {
+                await message.WriteToAsync(FormatOptions.Default, stream, cancellationToken);
+                await stream.FlushAsync(cancellationToken);
+            }
+            fileSystem.File.Move(temporary, target, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new TransientFailureException($"{options.DisplayTarget}: cannot write {name}: {ex.Message}", ex);
+        }
+        return recipients.Select(r => new RecipientOutcome(r, RecipientVerdict.Sent, messageId, "pickup", target)).ToList();
     }
 
     private static RecipientOutcome Refusal((MailboxAddress Mailbox, SmtpResponse Response) refusal)

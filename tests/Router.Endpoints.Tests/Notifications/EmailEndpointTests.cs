@@ -240,7 +240,7 @@ public sealed class EmailEndpointTests
         var options = Yaml.Map([.. entries]);
         var kind = new EmailEndpointKind();
         Assert.That(kind.CheckOptions(options, new EndpointUsage(false, true)), Is.Empty);
-        return (EmailOutboundEndpoint)kind.CreateOutbound(new EndpointDefinition(EndpointId, "email", options), Services(NoHttp.Instance, records));
+        return (EmailOutboundEndpoint)kind.CreateOutbound(new EndpointDefinition(EndpointId, "email", options), Services(TestServices.NoHttp.Instance, records));
     }
 
     private static EmailPlanBody PlanBody(IOutboundEndpoint endpoint, Envelope envelope, DeliveryContext context) =>
@@ -273,12 +273,5 @@ public sealed class EmailEndpointTests
         }
         Assert.Fail($"no message {messageId} arrived in {maildir}");
         return default;
-    }
-
-    private sealed class NoHttp : IHttpClientProvider
-    {
-        public static readonly NoHttp Instance = new();
-
-        public HttpClient Get(string endpointId) => throw new InvalidOperationException("the email endpoint does not use HTTP");
     }
 }

@@ -19,7 +19,7 @@ internal static class TestServices
     };
 
     /// <summary>For endpoints that must not touch the network.</summary>
-    private sealed class NoHttp : IHttpClientProvider
+    internal sealed class NoHttp : IHttpClientProvider
     {
         public static readonly NoHttp Instance = new();
 
