@@ -10,6 +10,10 @@ namespace Router.Benchmarks.Measuring;
 public sealed class QueueDepthSampler(IChannel channel, IReadOnlyList<string> queues)
 {
     private readonly List<uint[]> samples = [];
+    private readonly List<int> handling = [];
+
+    /// <summary>Messages the router's handlers are working on at each sample (all stages), if known.</summary>
+    public Func<int>? InFlight { get; set; }
 
     public async Task RunAsync(TimeSpan interval, CancellationToken cancellationToken)
     {
@@ -23,6 +27,10 @@ public sealed class QueueDepthSampler(IChannel channel, IReadOnlyList<string> qu
                     sample[i] = (await channel.QueueDeclarePassiveAsync(queues[i], cancellationToken)).MessageCount;
                 }
                 samples.Add(sample);
+                if (InFlight is { } inFlight)
+                {
+                    handling.Add(inFlight());
+                }
                 await Task.Delay(interval, cancellationToken);
             }
         }
@@ -41,6 +49,7 @@ public sealed class QueueDepthSampler(IChannel channel, IReadOnlyList<string> qu
         var peaks = Enumerable.Range(0, queues.Count).Select(i => samples.Max(s => s[i]));
         var step = Math.Max(1, samples.Count / 8);
         var spread = samples.Where((_, i) => i % step == 0).Take(8).Select(s => string.Join("/", s.Select(n => n.ToString(CultureInfo.InvariantCulture))));
-        return $"peak {string.Join("/", peaks)}; over time {string.Join("  ", spread)}";
+        var handlers = handling.Count == 0 ? "" : $"; messages in handlers: median {handling.Order().ElementAt(handling.Count / 2)}, peak {handling.Max()}";
+        return $"peak {string.Join("/", peaks)}; over time {string.Join("  ", spread)}{handlers}";
     }
 }

@@ -141,6 +141,7 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
         await consumer.BasicConsumeAsync(target, autoAck: false, consuming, cancellationToken);
 
         var engines = runtimes.Select(r => new RouterEngine(r)).ToList();
+        depths.InFlight = () => engines.Sum(e => e.InFlight);
         using var stopPolling = new CancellationTokenSource();
         var pollers = new List<Task>();
         foreach (var engine in engines)
