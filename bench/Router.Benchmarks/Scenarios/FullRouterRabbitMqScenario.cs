@@ -17,13 +17,12 @@ namespace Router.Benchmarks.Scenarios;
 /// <summary>
 /// (c) The whole router on RabbitMQ + PostgreSQL, built as the host builds it: the benchmark publishes N 1 KB
 /// persistent JSON messages (with message_id, confirms awaited per 100, as (a) does) to a source queue; the router's
-/// <c>rabbitmq</c> inbound endpoint takes them in batches (basic.get) and hands them off (inbox + journal in
+/// <c>rabbitmq</c> inbound endpoint consumes them (basic.consume, prefetch 400) and hands them off in batches of up to 200 (inbox + journal in
 /// PostgreSQL, send to the route queue, then ack) → route stage with a <c>map</c> step → delivery queue → delivery
 /// leg publishing, confirmed, to an outbound queue the benchmark consumes. Journal on. Timed from the first publish
 /// to the N-th arrival at the outbound queue; latency is publish → arrival there (the send time rides in the
 /// payload through the map). With <c>hosts: 2</c> (c2), two runtimes in this process share the queues and the
-/// schema: the inbound poller runs on whichever holds its lease, the route and delivery queues have two competing
-/// consumers each. Each run gets a fresh schema and fresh queue names.
+/// schema: the source, route and delivery queues have two competing consumers each. Each run gets a fresh schema and fresh queue names.
 /// </summary>
 public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string postgres, int hosts) : IBenchmarkScenario
 {
@@ -69,7 +68,7 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
                     routeParallelism: {{settings.Parallelism}}
                     deliveryParallelism: {{settings.Parallelism}}
                 endpoints:
-                  {{source}}: { kind: rabbitmq, connection: "${env:BENCH_AMQP}", queue: {{source}}, poll: 20ms, batch: 200 }
+                  {{source}}: { kind: rabbitmq, connection: "${env:BENCH_AMQP}", queue: {{source}}, batch: 200 }
                   {{sinkId}}: { kind: rabbitmq, connection: "${env:BENCH_AMQP}", routingKey: {{target}} }
                 routes:
                   - id: {{routeId}}
@@ -100,7 +99,9 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
                 {
                     runtimes.Add(await RouterRuntimeFactory.CreateAsync(routerConfig, logger, new FileSystem(), TimeProvider.System, cancellationToken));
                 }
-                return await MeasureAsync(settings, runtimes, source, target, publisher, consumer, cancellationToken);
+                await using var sampling = await publishing.CreateChannelAsync(cancellationToken: cancellationToken);
+                var depths = new QueueDepthSampler(sampling, [source, QueueNames.ForRoute(routeId), QueueNames.ForDelivery(sinkId), target]);
+                return await MeasureAsync(settings, runtimes, source, target, publisher, consumer, depths, cancellationToken);
             }
             finally
             {
@@ -122,7 +123,7 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
     }
 
     private async Task<BenchmarkResult> MeasureAsync(BenchmarkSettings settings, List<RouterRuntime> runtimes, string source, string target,
-        IChannel publisher, IChannel consumer, CancellationToken cancellationToken)
+        IChannel publisher, IChannel consumer, QueueDepthSampler depths, CancellationToken cancellationToken)
     {
         var latency = new LatencyRecorder(settings.MessageCount);
         var allArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -140,6 +141,7 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
         await consumer.BasicConsumeAsync(target, autoAck: false, consuming, cancellationToken);
 
         var engines = runtimes.Select(r => new RouterEngine(r)).ToList();
+        depths.InFlight = () => engines.Sum(e => e.InFlight);
         using var stopPolling = new CancellationTokenSource();
         var pollers = new List<Task>();
         foreach (var engine in engines)
@@ -149,6 +151,8 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
         }
         var filler = MessagePayload.Text(Math.Max(0, settings.BodyBytes - 150));
         var cpu = new CpuMeter();
+        using var stopSampling = new CancellationTokenSource();
+        var sampling = depths.RunAsync(TimeSpan.FromMilliseconds(500), stopSampling.Token);
         var started = Stopwatch.GetTimestamp();
         var pending = new List<Task>(ConfirmBatch);
         for (var i = 0; i < settings.MessageCount; i++)
@@ -174,6 +178,8 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
         await allArrived.Task.WaitAsync(TimeSpan.FromMinutes(20), cancellationToken);
         var elapsed = Stopwatch.GetElapsedTime(started);
         var cpuPercent = cpu.PercentSinceStart();
+        await stopSampling.CancelAsync();
+        await sampling;
 
         await stopPolling.CancelAsync();
         try
@@ -194,7 +200,8 @@ public sealed class FullRouterRabbitMqScenario(string url, bool quorum, string p
             latency.Percentile(0.5), latency.Percentile(0.99), "publish → outbound queue", cpuPercent,
         [
             string.Create(CultureInfo.InvariantCulture, $"source publishes confirmed after {published.TotalSeconds:N2} s ({settings.MessageCount / published.TotalSeconds:N0}/s, confirms awaited per {ConfirmBatch})"),
-            $"{hosts} runtime(s); inbound poll 20 ms, batch 200; route and delivery parallelism {settings.Parallelism}; {journalRows:N0} journal rows",
+            $"{hosts} runtime(s); inbound consumer batch 200, prefetch 400, linger 10 ms; route and delivery parallelism {settings.Parallelism}; {journalRows:N0} journal rows",
+            $"ready messages, sampled every 0.5 s (source, route, delivery, outbound queue): {depths.Describe()}",
         ]);
     }
 

@@ -18,21 +18,21 @@ internal sealed record AmqpReading(ulong DeliveryTag, InboundMessage? Message, s
 /// </summary>
 internal static class AmqpInboundReader
 {
-    public static AmqpReading Read(string queue, BasicGetResult delivery, bool idFromExpression, long maxMessageSize)
+    /// <summary>Reads a delivery while its body is still the client's (the callback's memory); the result keeps no reference to it.</summary>
+    public static AmqpReading Read(string queue, ulong deliveryTag, IReadOnlyBasicProperties properties, ReadOnlyMemory<byte> body,
+        bool idFromExpression, long maxMessageSize)
     {
-        var properties = delivery.BasicProperties;
-        var body = delivery.Body;
         var fallbackId = $"amqp:{queue}:{Convert.ToHexStringLower(SHA256.HashData(body.Span))[..32]}";
         var messageId = string.IsNullOrWhiteSpace(properties.MessageId) ? null : properties.MessageId;
         var journalId = messageId ?? fallbackId;
-        var origin = $"queue {queue}, delivery {delivery.DeliveryTag}{(messageId is null ? "" : $", message_id {messageId}")}";
+        var origin = $"queue {queue}, delivery {deliveryTag}{(messageId is null ? "" : $", message_id {messageId}")}";
         if (body.Length > maxMessageSize)
         {
-            return Rejected(delivery, journalId, ErrorCodes.MalformedInput, $"{origin}: {body.Length} bytes is more than the {maxMessageSize} allowed");
+            return Rejected(deliveryTag, journalId, ErrorCodes.MalformedInput, $"{origin}: {body.Length} bytes is more than the {maxMessageSize} allowed");
         }
         if (messageId is null && !idFromExpression)
         {
-            return Rejected(delivery, journalId, ErrorCodes.MalformedInput,
+            return Rejected(deliveryTag, journalId, ErrorCodes.MalformedInput,
                 $"{origin}: no message_id (set the AMQP message_id property at the source, or give the endpoint a messageId expression)");
         }
         JsonElement payload;
@@ -43,7 +43,7 @@ internal static class AmqpInboundReader
         }
         catch (JsonException e)
         {
-            return Rejected(delivery, journalId, ErrorCodes.MalformedInput,
+            return Rejected(deliveryTag, journalId, ErrorCodes.MalformedInput,
                 $"{origin}: malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {e.Message}");
         }
         var message = new InboundMessage
@@ -59,11 +59,11 @@ internal static class AmqpInboundReader
             Headers = HeadersOf(properties),
             Origin = origin,
         };
-        return new AmqpReading(delivery.DeliveryTag, message, journalId, null, null);
+        return new AmqpReading(deliveryTag, message, journalId, null, null);
     }
 
-    private static AmqpReading Rejected(BasicGetResult delivery, string messageId, string code, string error) =>
-        new(delivery.DeliveryTag, null, messageId, code, error);
+    private static AmqpReading Rejected(ulong deliveryTag, string messageId, string code, string error) =>
+        new(deliveryTag, null, messageId, code, error);
 
     private static Dictionary<string, string> HeadersOf(IReadOnlyBasicProperties properties)
     {

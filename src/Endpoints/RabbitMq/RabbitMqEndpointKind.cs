@@ -20,24 +20,30 @@ public sealed class RabbitMqEndpointKind : IEndpointKind
         }) { Required = true },
         new PropertySchema(RabbitMqOptionKeys.Queue, new StringSchema
         {
-            Description = "Inbound: the source's queue of JSON messages (AMQP message_id, type, correlation_id and timestamp are used). It must exist; the router does not declare it.",
-        }),
-        new PropertySchema(RabbitMqOptionKeys.Poll, new StringSchema
-        {
-            Format = StringFormat.Duration,
-            Description = "Inbound: how often the queue is drained.",
-            Default = "1s",
+            Description = "Inbound: the source's queue of JSON messages (AMQP message_id, type, correlation_id and timestamp are used), consumed by every host (competing consumers). It must exist; the router does not declare it.",
         }),
         new PropertySchema(RabbitMqOptionKeys.Batch, new IntegerSchema
         {
             Minimum = 1,
             Maximum = 10_000,
-            Description = "Inbound: messages handed to the router in one durable commit, then acknowledged.",
+            Description = "Inbound: the most messages handed to the router in one durable commit, then acknowledged together.",
             Default = RabbitMqEndpointOptions.DefaultBatch,
+        }),
+        new PropertySchema(RabbitMqOptionKeys.Prefetch, new IntegerSchema
+        {
+            Minimum = 1,
+            Maximum = ushort.MaxValue,
+            Description = "Inbound: unacknowledged messages the broker pushes ahead to this consumer (at least 'batch'); by default twice 'batch', so the next batch fills while one is handed off.",
+        }),
+        new PropertySchema(RabbitMqOptionKeys.Linger, new StringSchema
+        {
+            Format = StringFormat.Duration,
+            Description = "Inbound: how long a batch that is not full waits for more messages before it is handed off anyway.",
+            Default = "10ms",
         }),
         new PropertySchema(RabbitMqOptionKeys.DeadLetterExchange, new StringSchema
         {
-            Description = "Inbound: the dead-letter exchange the queue is set up with. Unreadable messages are rejected without requeue and land there; without one RabbitMQ discards them (the journal keeps a record). Checked to exist on the first poll.",
+            Description = "Inbound: the dead-letter exchange the queue is set up with. Unreadable messages are rejected without requeue and land there; without one RabbitMQ discards them (the journal keeps a record). Checked to exist when consuming starts.",
         }),
         new PropertySchema(RabbitMqOptionKeys.Exchange, new StringSchema
         {
@@ -71,7 +77,7 @@ public sealed class RabbitMqEndpointKind : IEndpointKind
 
     public string Kind => Name;
 
-    public string Description => "A system on RabbitMQ: inbound takes plain-JSON messages from a queue (acked after the hand-off), outbound publishes confirmed, persistent events.";
+    public string Description => "A system on RabbitMQ: inbound consumes plain-JSON messages from a queue in batches (acked after the hand-off), outbound publishes confirmed, persistent events.";
 
     public EndpointDirections Directions => EndpointDirections.Both;
 

@@ -10,15 +10,27 @@ public sealed record RabbitMqEndpointOptions
 {
     public const int DefaultBatch = 100;
 
+    public static readonly TimeSpan DefaultLinger = TimeSpan.FromMilliseconds(10);
+
     /// <summary><c>amqp://user:password@host:port/vhost</c>; a secret, shown only with its password masked.</summary>
     public required Uri Broker { get; init; }
 
     /// <summary>Inbound: the source system's queue (it must exist; the router does not declare queues it does not own).</summary>
     public string? Queue { get; init; }
 
-    public TimeSpan Poll { get; init; } = TimeSpan.FromSeconds(1);
-
+    /// <summary>Inbound: at most this many messages per hand-off (one durable commit, then one acknowledgement).</summary>
     public int Batch { get; init; } = DefaultBatch;
+
+    /// <summary>
+    /// Inbound: unacknowledged deliveries the broker may push ahead; null means twice <see cref="Batch"/>, so the next
+    /// batch fills while one is being handed off.
+    /// </summary>
+    public int? Prefetch { get; init; }
+
+    /// <summary>Inbound: how long a batch that is not full waits for more deliveries before it is handed off anyway.</summary>
+    public TimeSpan Linger { get; init; } = DefaultLinger;
+
+    public ushort EffectivePrefetch => (ushort)Math.Min(ushort.MaxValue, Math.Max(Prefetch ?? 2 * Batch, Batch));
 
     /// <summary>Inbound: the dead-letter exchange the source queue is set up with, if the YAML says so (it cannot be read over AMQP).</summary>
     public string? DeadLetterExchange { get; init; }
@@ -52,8 +64,9 @@ public sealed record RabbitMqEndpointOptions
         {
             Broker = broker,
             Queue = options.GetString(RabbitMqOptionKeys.Queue),
-            Poll = options.GetDuration(RabbitMqOptionKeys.Poll, TimeSpan.FromSeconds(1)),
             Batch = options.GetInt(RabbitMqOptionKeys.Batch, DefaultBatch),
+            Prefetch = options.Contains(RabbitMqOptionKeys.Prefetch) ? options.GetInt(RabbitMqOptionKeys.Prefetch, 0) : null,
+            Linger = options.GetDuration(RabbitMqOptionKeys.Linger, DefaultLinger),
             DeadLetterExchange = options.GetString(RabbitMqOptionKeys.DeadLetterExchange),
             Exchange = options.GetString(RabbitMqOptionKeys.Exchange, ""),
             RoutingKey = options.GetString(RabbitMqOptionKeys.RoutingKey),

@@ -5,8 +5,9 @@ public static class RabbitMqOptionKeys
 {
     public const string Connection = "connection";
     public const string Queue = "queue";
-    public const string Poll = "poll";
     public const string Batch = "batch";
+    public const string Prefetch = "prefetch";
+    public const string Linger = "linger";
     public const string DeadLetterExchange = "deadLetterExchange";
     public const string Exchange = "exchange";
     public const string RoutingKey = "routingKey";

@@ -163,6 +163,22 @@ public interface IInboundEndpoint
     Task<PollResult> PollAsync(IInboundSink sink, TimeSpan? settle, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// An inbound endpoint its source pushes to (an AMQP consumer): the host runs it for as long as it runs instead of
+/// polling it. Such sources share their work natively (a queue's consumers compete), so every host runs its own and
+/// none takes the poller lease. <see cref="IInboundEndpoint.PollAsync"/> still serves <c>run --once</c>: take what is
+/// there now, hand it off, stop.
+/// </summary>
+public interface IPushInboundEndpoint : IInboundEndpoint
+{
+    /// <summary>
+    /// Receives and hands off through <paramref name="sink"/> until <paramref name="cancellationToken"/> is cancelled,
+    /// recovering from lost connections itself. A batch already taken is still handed off and acknowledged on the way
+    /// out; what was delivered but not taken goes back to the source.
+    /// </summary>
+    Task RunAsync(IInboundSink sink, CancellationToken cancellationToken);
+}
+
 // ---------------------------------------------------------------- outbound
 
 /// <summary>Identifies one delivery attempt of one leg (route → endpoint).</summary>

@@ -13,7 +13,7 @@ namespace Router.Core.Routing;
 
 /// <summary>
 /// Runs a router: one Rebus bus per queue (each route, each delivery leg's endpoint) with its own parallelism,
-/// a one-way client for hand-offs and replays, and the inbound pollers. Stopping finishes in-flight messages
+/// a one-way client for hand-offs and replays, the inbound pollers and push consumers. Stopping finishes in-flight messages
 /// (or returns them to their queues) before the transport closes, so nothing is lost.
 /// </summary>
 public sealed class RouterEngine : IAsyncDisposable
@@ -134,7 +134,8 @@ public sealed class RouterEngine : IAsyncDisposable
             .Select(async endpoint =>
             {
                 // Another host's poller holds the endpoint: it takes what arrives, this pass must not take it too.
-                if (!await runtime.Leases.TryHoldAsync(LeaseNames.Poller(endpoint.Id), cancellationToken).ConfigureAwait(false))
+                // A push source's consumers compete natively, so it needs no lease.
+                if (endpoint is not IPushInboundEndpoint && !await runtime.Leases.TryHoldAsync(LeaseNames.Poller(endpoint.Id), cancellationToken).ConfigureAwait(false))
                 {
                     runtime.Logger.Warning("Not polling {Endpoint}: another host holds its lease and polls it", endpoint.Id);
                     return (endpoint.Id, Result: PollResult.Empty);
@@ -145,10 +146,17 @@ public sealed class RouterEngine : IAsyncDisposable
         return results.ToDictionary(r => r.Id, r => r.Result, StringComparer.Ordinal);
     }
 
-    /// <summary>Polls each inbound endpoint on its own interval until cancelled; a failing poll is logged and retried next interval.</summary>
+    /// <summary>
+    /// Polls each inbound endpoint on its own interval until cancelled (a failing poll is logged and retried next
+    /// interval), and runs each push endpoint's consumer until cancelled (one that stops unexpectedly is started again).
+    /// </summary>
     public Task RunPollersAsync(CancellationToken cancellationToken)
     {
         var sink = Sink;
+        var consumers = runtime.Inbound.Values
+            .OfType<IPushInboundEndpoint>()
+            .Where(e => runtime.RoutesFrom(e.Id).Any())
+            .Select(endpoint => Task.Run(() => RunPushAsync(endpoint, sink, cancellationToken), CancellationToken.None));
         var loops = runtime.Inbound.Values
             .Where(e => e.PollInterval is not null && runtime.RoutesFrom(e.Id).Any())
             .Select(endpoint => Task.Run(async () =>
@@ -181,7 +189,38 @@ public sealed class RouterEngine : IAsyncDisposable
                 while (await WaitNextAsync(timer, cancellationToken).ConfigureAwait(false));
                 await ReleaseLeaseAsync(lease).ConfigureAwait(false);
             }, CancellationToken.None));
-        return Task.WhenAll(loops);
+        return Task.WhenAll(loops.Concat(consumers));
+    }
+
+    /// <summary>No lease: every host consumes, and the source (a queue) shares the work among them.</summary>
+    private async Task RunPushAsync(IPushInboundEndpoint endpoint, IInboundSink sink, CancellationToken cancellationToken)
+    {
+        var pause = TimeSpan.FromSeconds(1);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await endpoint.RunAsync(sink, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The endpoint recovers from what it expects (a lost connection); this is the unexpected.
+                runtime.Logger.Error(e, "Consuming {Endpoint} failed; starting again in {Pause}", endpoint.Id, pause);
+                try
+                {
+                    await Task.Delay(pause, runtime.Clock, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
     }
 
     /// <summary>On the way out, so another host takes over at its next attempt instead of when this one's connection closes.</summary>

@@ -139,6 +139,99 @@ public sealed class RabbitMqEndpointTests
     }
 
     [Test]
+    [CancelAfter(120_000)]
+    public async Task Push_consumer_acks_only_after_the_hand_off_so_a_host_that_dies_in_between_gets_them_back()
+    {
+        var queue = await DeclareQueueAsync("push-ack");
+        for (var i = 1; i <= 5; i++)
+        {
+            await PublishAsync(queue, $$"""{"n":{{i}}}""", new BasicProperties { MessageId = $"m-{i}" });
+        }
+        var dying = Inbound(queue, (RabbitMqOptionKeys.Batch, 5), (RabbitMqOptionKeys.Linger, "50ms"));
+        var held = new HoldingSink();
+        using var stop = new CancellationTokenSource();
+        var consuming = dying.RunAsync(held, stop.Token);
+
+        var batch = await held.Entered.Task.WaitAsync(Generous);
+        var readyWhileHeld = await CountAsync(queue);
+        // The host dies inside the hand-off: no ack was sent, its connection goes.
+        await stop.CancelAsync();
+        dying.Dispose();
+        held.Release(new IOException("the host died"));
+        await consuming.WaitAsync(Generous);
+        var returned = await EventuallyCountAsync(queue, 5);
+        var survivor = Inbound(queue);
+        var sink = new RecordingSink();
+        var result = await survivor.PollAsync(sink, null, CancellationToken.None);
+
+        Assert.That(batch.Select(m => m.MessageId), Is.EquivalentTo(new[] { "m-1", "m-2", "m-3", "m-4", "m-5" }), "one batch of 5");
+        Assert.That(readyWhileHeld, Is.Zero, "delivered to the consumer, not yet acknowledged");
+        Assert.That(returned, Is.True, "the broker put the unacknowledged batch back");
+        Assert.That(result.Accepted, Is.EqualTo(5));
+        Assert.That(sink.Messages.Select(m => m.MessageId), Is.EquivalentTo(batch.Select(m => m.MessageId)));
+        Assert.That(await CountAsync(queue), Is.Zero, "acknowledged after the second hand-off");
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Push_consumer_hands_off_what_arrives_while_it_runs_and_dead_letters_what_it_cannot_read()
+    {
+        var deadLetters = await DeclareQueueAsync("push-dlq");
+        var exchange = $"rmq-endpoint-dlx-{Guid.NewGuid():N}";
+        await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: false, autoDelete: true);
+        await channel.QueueBindAsync(deadLetters, exchange, "");
+        var queue = await DeclareQueueAsync("push-dlx", new Dictionary<string, object?> { ["x-dead-letter-exchange"] = exchange });
+        var endpoint = Inbound(queue, (RabbitMqOptionKeys.DeadLetterExchange, exchange), (RabbitMqOptionKeys.Batch, 3));
+        var sink = new HoldingSink();
+        sink.Release(null);
+        using var stop = new CancellationTokenSource();
+        var consuming = endpoint.RunAsync(sink, stop.Token);
+
+        for (var i = 1; i <= 7; i++)
+        {
+            await PublishAsync(queue, $$"""{"n":{{i}}}""", new BasicProperties { MessageId = $"good-{i}" });
+        }
+        await PublishAsync(queue, """{"n": 8,""", new BasicProperties { MessageId = "broken-8" });
+        await PublishAsync(queue, """{"n":9}""", new BasicProperties());
+        var allKept = await EventuallyCountAsync(deadLetters, 2);
+        var allTaken = await EventuallyAsync(() => sink.MessageIds.Count == 7 && sink.Rejections.Count == 2);
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Generous);
+
+        Assert.That(allKept, Is.True, "both unreadable messages are kept by the queue's dead-letter exchange");
+        Assert.That(allTaken, Is.True, $"handed off {sink.MessageIds.Count} of 7, rejected {sink.Rejections.Count} of 2");
+        Assert.That(sink.MessageIds, Is.EquivalentTo(Enumerable.Range(1, 7).Select(i => $"good-{i}")));
+        Assert.That(sink.BatchSizes, Has.All.InRange(1, 3), "no batch larger than 'batch'");
+        Assert.That(sink.Rejections.Select(r => r.MessageId), Has.Member("broken-8"));
+        Assert.That(sink.Rejections.Select(r => r.Error), Has.Some.Contains("malformed JSON"));
+        Assert.That(sink.Rejections.Select(r => r.Error), Has.Some.Contains("no message_id"));
+        Assert.That(await CountAsync(queue), Is.Zero, "everything acknowledged or dead-lettered");
+    }
+
+    [Test]
+    [CancelAfter(120_000)]
+    public async Task Push_consumer_returns_a_batch_whose_hand_off_failed_and_takes_it_again()
+    {
+        var queue = await DeclareQueueAsync("push-retry");
+        await PublishAsync(queue, """{"n":1}""", new BasicProperties { MessageId = "a" });
+        await PublishAsync(queue, """{"n":2}""", new BasicProperties { MessageId = "b" });
+        var endpoint = Inbound(queue);
+        var sink = new HoldingSink { FailuresLeft = 1 };
+        sink.Release(null);
+        using var stop = new CancellationTokenSource();
+        var consuming = endpoint.RunAsync(sink, stop.Token);
+
+        var taken = await EventuallyAsync(() => sink.MessageIds.Count >= 2);
+        await stop.CancelAsync();
+        await consuming.WaitAsync(Generous);
+
+        Assert.That(sink.Failures, Is.EqualTo(1), "the first hand-off failed");
+        Assert.That(taken, Is.True, "the consumer started over and handed the messages off");
+        Assert.That(sink.MessageIds, Is.EquivalentTo(new[] { "a", "b" }));
+        Assert.That(await CountAsync(queue), Is.Zero);
+    }
+
+    [Test]
     public async Task Outbound_publishes_a_persistent_confirmed_event_keyed_by_the_idempotency_key()
     {
         var exchange = $"rmq-endpoint-events-{Guid.NewGuid():N}";
@@ -237,6 +330,82 @@ public sealed class RabbitMqEndpointTests
             await Task.Delay(50);
         }
         return true;
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow + Generous;
+        while (!condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                return false;
+            }
+            await Task.Delay(50);
+        }
+        return true;
+    }
+
+    /// <summary>A thread-safe sink for a consumer that runs beside the test; it can hold hand-offs and fail some.</summary>
+    private sealed class HoldingSink : IInboundSink
+    {
+        private readonly object gate = new();
+        private readonly List<string> messageIds = [];
+        private readonly List<int> batchSizes = [];
+        private readonly List<RecordedRejection> rejections = [];
+        private readonly TaskCompletionSource released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource<IReadOnlyList<InboundMessage>> Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int FailuresLeft { get; set; }
+
+        public int Failures { get; private set; }
+
+        public IReadOnlyList<string> MessageIds { get { lock (gate) { return messageIds.ToList(); } } }
+
+        public IReadOnlyList<int> BatchSizes { get { lock (gate) { return batchSizes.ToList(); } } }
+
+        public IReadOnlyList<RecordedRejection> Rejections { get { lock (gate) { return rejections.ToList(); } } }
+
+        /// <summary>Lets held and later hand-offs go on: with null they succeed, with an exception they fail.</summary>
+        public void Release(Exception? failure)
+        {
+            if (failure is null)
+            {
+                released.TrySetResult();
+            }
+            else
+            {
+                released.TrySetException(failure);
+            }
+        }
+
+        public async Task<IReadOnlyList<HandOffResult>> HandOffAsync(string endpointId, IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
+        {
+            Entered.TrySetResult(messages);
+            await released.Task;
+            lock (gate)
+            {
+                if (FailuresLeft > 0)
+                {
+                    FailuresLeft--;
+                    Failures++;
+                    throw new IOException("the router's database is gone for a moment");
+                }
+                messageIds.AddRange(messages.Select(m => m.MessageId!));
+                batchSizes.Add(messages.Count);
+            }
+            return messages.Select(_ => new HandOffResult(HandOffStatus.Accepted)).ToList();
+        }
+
+        public Task RecordRejectedAsync(string endpointId, string origin, string messageId, string error, CancellationToken cancellationToken)
+        {
+            lock (gate)
+            {
+                rejections.Add(new RecordedRejection(endpointId, origin, messageId, error));
+            }
+            return Task.CompletedTask;
+        }
     }
 
     private async Task<BasicGetResult?> GetAsync(string queue)
