@@ -148,10 +148,10 @@ public sealed class YooKassaOutboundEndpoint : IOutboundEndpoint
         }
         foreach (var item in request.Items)
         {
-            if (item.Quantity <= 0 || item.UnitPrice.Amount < 0 || item.VatCode is < 1 or > 6)
+            if (item.Quantity <= 0 || item.UnitPrice.Amount < 0 || item.VatCode is < 1 or > 12)
             {
                 throw new PermanentFailureException("yookassa-request",
-                    $"payment for order {request.OrderNumber}: receipt item '{item.Description}' needs a positive quantity, a price of zero or more and vatCode 1–6");
+                    $"payment for order {request.OrderNumber}: receipt item '{item.Description}' needs a positive quantity, a price of zero or more and vatCode 1–12");
             }
         }
         return new WireReceipt

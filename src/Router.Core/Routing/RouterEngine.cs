@@ -108,6 +108,10 @@ public sealed class RouterEngine : IAsyncDisposable
         if (withSagas)
         {
             configurer.Sagas(s => runtime.Sagas.Configure(s));
+            // Counted in flight from the front of the pipeline: loading the saga's state comes before its handler,
+            // and a drain must not see the queue empty and nothing running while that happens.
+            configurer.Options(o => o.Decorate<Rebus.Pipeline.IPipeline>(c => new Rebus.Pipeline.PipelineStepConcatenator(c.Get<Rebus.Pipeline.IPipeline>())
+                .OnReceive(new InFlightStep(Track), Rebus.Pipeline.PipelineAbsolutePosition.Front)));
         }
         return configurer.Start();
     }
@@ -318,4 +322,10 @@ public sealed class RouterEngine : IAsyncDisposable
         oneWayBus = null;
         abandon.Dispose();
     }
+}
+
+/// <summary>Counts a message in flight for the whole of its incoming pipeline.</summary>
+internal sealed class InFlightStep(Func<Func<Task>, Task> track) : Rebus.Pipeline.IIncomingStep
+{
+    public Task Process(Rebus.Pipeline.IncomingStepContext context, Func<Task> next) => track(next);
 }

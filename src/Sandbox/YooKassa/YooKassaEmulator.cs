@@ -351,7 +351,7 @@ public sealed class YooKassaEmulator : ISandboxEmulator
             {
                 throw YooKassaProblem.Invalid("Item quantity must be positive", where + ".quantity");
             }
-            if (!item.TryGetProperty("vat_code", out var vat) || !vat.TryGetInt32(out var vatCode) || vatCode is < 1 or > 10)
+            if (!item.TryGetProperty("vat_code", out var vat) || !vat.TryGetInt32(out var vatCode) || vatCode is < 1 or > 12)
             {
                 throw YooKassaProblem.Invalid("Item vat_code is required", where + ".vat_code");
             }

@@ -150,6 +150,21 @@ public sealed class YooKassaOutboundTests
     }
 
     [Test]
+    public async Task An_attempt_cut_off_by_its_timeout_is_transient_and_the_retry_uses_the_same_key()
+    {
+        await harness.Control.AddFaultAsync("yookassa", FaultSpec.Hang());
+        var envelope = Command(MessageTypes.PaymentRequested, PaymentRequest(), "pay-14");
+        var endpoint = harness.Outbound();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+
+        Assert.ThrowsAsync<TransientFailureException>(() => endpoint.DeliverAsync(endpoint.Plan(envelope, Context("pay-14")), Context("pay-14"), timeout.Token));
+        await DeliverAsync(harness.Outbound(), envelope, Context("pay-14") with { Attempt = 2 });
+
+        Assert.That(harness.Emulator.Store.Payments, Has.Count.EqualTo(1));
+        Assert.That((await PostsAsync()).Select(p => p.IdempotencyKey).Distinct().Count(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Accepted_202_answers_are_waited_out_with_the_same_key()
     {
         await harness.PutSettingsAsync(new YooKassaSettings { AcceptedResponses = 2, AcceptedRetryAfterMs = 30 });

@@ -264,6 +264,33 @@ public sealed class OrderSagaTests
     }
 
     [Test]
+    public async Task A_redelivered_event_is_a_duplicate_on_the_sagas_leg_and_changes_nothing()
+    {
+        await using var router = await RouterFixture.StartAsync(SagaYaml.Config());
+        await Feed(router, "orders", "1008.json", SagaYaml.Order("1008"));
+        var succeeded = new Router.Core.Messages.Envelope
+        {
+            MessageId = "yookassa:payment:pay-8:succeeded",
+            Type = "payment.status-changed",
+            Source = "payments-in",
+            EntityKey = "order:1008",
+            OccurredAt = DateTimeOffset.UtcNow,
+            Payload = Router.Core.Messages.RouterJson.ParseElement(SagaYaml.Payment("1008", "succeeded", paymentId: "pay-8")),
+        };
+        // What a redelivery of the leg looks like (a crash after the partner answered, a replay): the same delivery twice.
+        for (var i = 0; i < 2; i++)
+        {
+            await router.Engine.OneWayBus.Advanced.Routing.Send("deliver.order-saga", new Router.Core.Routing.DeliveryMessage("payments", "order-saga", succeeded));
+            await router.DrainAsync();
+        }
+
+        var trace = await router.TraceAsync("order:1008");
+        Assert.That(trace.Count(e => e.Step == JournalSteps.Duplicate && e.Endpoint == "order-saga" && e.MessageId == succeeded.MessageId), Is.EqualTo(1));
+        Assert.That(Saga(trace).Count(s => s.Contains(": paid (")), Is.EqualTo(1));
+        Assert.That(Delivered(trace, "cdek"), Is.EqualTo(new[] { "order:1008/shipment" }));
+    }
+
+    [Test]
     public async Task A_message_about_no_order_or_an_order_that_cannot_ship_is_dead_lettered_and_nothing_is_sent()
     {
         await using var router = await RouterFixture.StartAsync(SagaYaml.Config());

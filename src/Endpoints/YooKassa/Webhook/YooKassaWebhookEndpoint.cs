@@ -62,7 +62,7 @@ public sealed class YooKassaWebhookEndpoint : IHttpInboundEndpoint
         var body = await ReadBodyAsync(context.Request, cancellationToken);
         if (body is null)
         {
-            return await RefuseAsync(sink, origin, "", StatusCodes.Status413PayloadTooLarge,
+            return await RefuseAsync(sink, origin, "yookassa:webhook:too-large", StatusCodes.Status413PayloadTooLarge,
                 $"the notification is larger than {options.Webhook.MaxBodyBytes} bytes", cancellationToken);
         }
         if (Parse(body, out var problem) is not { } notification)
