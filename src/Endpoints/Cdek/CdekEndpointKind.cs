@@ -47,8 +47,13 @@ public sealed class CdekEndpointKind : IEndpointKind, IHttpServedEndpointKind, I
         }
     }
 
-    public IInboundEndpoint CreateInbound(EndpointDefinition definition, EndpointServices services) =>
-        new CdekInboundEndpoint(definition.Id, CdekOptions.Read(definition.Options), services);
+    public IInboundEndpoint CreateInbound(EndpointDefinition definition, EndpointServices services)
+    {
+        var options = CdekOptions.Read(definition.Options);
+        return options.WebhookSecret is null
+            ? new CdekInboundEndpoint(definition.Id, options, services)
+            : new CdekWebhookInboundEndpoint(definition.Id, options, services);
+    }
 
     public IOutboundEndpoint CreateOutbound(EndpointDefinition definition, EndpointServices services) =>
         new CdekOutboundEndpoint(definition.Id, CdekOptions.Read(definition.Options), services);

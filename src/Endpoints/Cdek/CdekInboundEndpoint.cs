@@ -20,7 +20,7 @@ namespace Router.Endpoints.Cdek;
 /// Both hand off <c>shipment.status-changed</c> with the id <c>cdek:&lt;uuid&gt;:&lt;code&gt;</c>: a status heard both
 /// ways is an inbox duplicate.
 /// </summary>
-public sealed class CdekInboundEndpoint : IHttpInboundEndpoint
+public class CdekInboundEndpoint : IInboundEndpoint
 {
     public const int MaxWebhookBytes = 256 * 1024;
     private const int PollBatch = 100;
@@ -208,5 +208,21 @@ public sealed class CdekInboundEndpoint : IHttpInboundEndpoint
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();
+    }
+}
+
+/// <summary>
+/// A <c>cdek</c> endpoint with <c>webhook:</c> configured: the same polling, plus the webhook route on the router's
+/// listener. Without a webhook the endpoint is not an HTTP endpoint at all, so no listener is required.
+/// </summary>
+public sealed class CdekWebhookInboundEndpoint : CdekInboundEndpoint, IHttpInboundEndpoint
+{
+    public CdekWebhookInboundEndpoint(string id, CdekOptions options, EndpointServices services)
+        : base(id, options, services)
+    {
+        if (options.WebhookSecret is null)
+        {
+            throw new ArgumentException($"endpoint '{id}' has no webhook secret", nameof(options));
+        }
     }
 }

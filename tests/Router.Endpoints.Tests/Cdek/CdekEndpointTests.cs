@@ -316,7 +316,7 @@ public sealed class CdekEndpointTests
 
     private async Task<(CdekInboundEndpoint Inbound, InboxSink Sink, RouterHttpListener Listener)> ListenAsync()
     {
-        var inbound = new CdekInboundEndpoint("cdek", Options(), services);
+        var inbound = new CdekWebhookInboundEndpoint("cdek", Options(), services);
         var sink = new InboxSink();
         var listener = await RouterHttpListener.StartAsync("http://127.0.0.1:0", [inbound], sink, services.Logger, CancellationToken.None);
         return (inbound, sink, listener);
