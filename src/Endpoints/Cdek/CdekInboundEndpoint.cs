@@ -92,39 +92,36 @@ public class CdekInboundEndpoint : IInboundEndpoint
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
-        var attributes = webhook.Attributes;
-        var number = attributes.Number;
         try
         {
-            if (string.IsNullOrWhiteSpace(number))
+            // Unsigned, so the webhook is only a cue: what is handed on is the order as CDEK's API shows it, in
+            // the same shape as a create's reply and a poll, so one status heard twice is one message.
+            var entity = (await Client.GetOrderAsync(uuid, cancellationToken))?.Entity;
+            if (entity?.Number is not { Length: > 0 } number)
             {
-                // CDEK's own example leaves out the shop's number; the order itself says it.
-                number = (await Client.GetOrderAsync(uuid, cancellationToken))?.Entity?.Number;
-            }
-            if (string.IsNullOrWhiteSpace(number))
-            {
-                logger.Warning("CDEK webhook for order {Uuid}: CDEK does not know its shop number; left to polling", uuid);
+                logger.Warning("CDEK webhook for order {Uuid}: CDEK's API does not know the order or its shop number; left to polling", uuid);
                 context.Response.StatusCode = StatusCodes.Status200OK;
                 return;
             }
-            var status = new ShipmentStatus
+            var claimed = CdekStatusCodes.Normalise(code);
+            var history = entity.History;
+            if (!history.Any(s => s.NormalisedCode == claimed))
             {
-                OrderNumber = number,
-                Carrier = CdekTracker.Carrier,
-                State = CdekStatusCodes.StateOf(code),
-                CarrierCode = CdekStatusCodes.Normalise(code),
-                TrackingNumber = attributes.CdekNumber,
-                ChangedAt = CdekDateTime.Parse(attributes.StatusDateTime) ?? CdekDateTime.Parse(webhook.DateTime) ?? services.Clock.GetUtcNow(),
-                City = attributes.CityName,
-            };
-            var results = await sink.HandOffAsync(Id, [CdekTracker.Message(uuid, status, $"cdek webhook {uuid}")], cancellationToken);
-            if (results[0].Status == HandOffStatus.Rejected)
+                logger.Warning("CDEK webhook for order {OrderNumber} says {Code}, which the order read back does not show; handing on what the API says",
+                    number, claimed);
+            }
+            var messages = history.Select(s => CdekTracker.Message(uuid, CdekTracker.StatusOf(number, entity, s), $"cdek webhook {uuid}")).ToList();
+            var results = messages.Count == 0 ? [] : await sink.HandOffAsync(Id, messages, cancellationToken);
+            if (results.FirstOrDefault(r => r.Status == HandOffStatus.Rejected) is { } refused)
             {
-                logger.Warning("CDEK webhook for order {OrderNumber} rejected by the router: {Error}", number, results[0].Error);
+                logger.Warning("CDEK webhook for order {OrderNumber} rejected by the router: {Error}", number, refused.Error);
                 context.Response.StatusCode = StatusCodes.Status422UnprocessableEntity;
                 return;
             }
-            await RememberAsync(number, uuid, attributes.CdekNumber, status.CarrierCode, cancellationToken);
+            if (history.Count > 0)
+            {
+                await RememberAsync(number, uuid, entity.CdekNumber, history[^1].NormalisedCode, cancellationToken);
+            }
             context.Response.StatusCode = StatusCodes.Status200OK;
         }
         catch (Exception ex) when (ex is TransientFailureException or PermanentFailureException or HttpRequestException)

@@ -67,6 +67,10 @@ public sealed class RunCommand : ICommandDefinition
             {
                 // Partners that answer by webhook (a payment's status) call back while the queues drain.
                 await using var callbacks = await StartListenerAsync(runtime, engine, logger, cancellationToken);
+                if (sandbox is not null && callbacks is not null)
+                {
+                    SandboxCallbacks.PointAt(sandbox, config, callbacks.Address, logger);
+                }
                 var polls = await engine.PollAllOnceAsync(settle, cancellationToken);
                 var drained = await engine.WaitUntilQuietAsync(timeout, callbacks is null ? TimeSpan.Zero : quiet, cancellationToken);
                 if (callbacks is not null)
@@ -98,6 +102,10 @@ public sealed class RunCommand : ICommandDefinition
             if (sandbox is not null)
             {
                 logger.Information("Sandbox emulators at {Url}", sandbox.BaseAddress);
+                if (listener is not null)
+                {
+                    SandboxCallbacks.PointAt(sandbox, config, listener.Address, logger);
+                }
             }
             // Until Ctrl-C or SIGTERM, even when nothing polls: an HTTP-only router waits for its callers.
             await Task.WhenAll(engine.RunPollersAsync(cancellationToken), UntilCancelledAsync(cancellationToken));

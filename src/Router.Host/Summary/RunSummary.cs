@@ -105,7 +105,7 @@ public sealed record RunSummary(
         if (DeferredWaiting > 0)
         {
             text.AppendLine();
-            text.AppendLine($"{DeferredWaiting} delivery retr{(DeferredWaiting == 1 ? "y is" : "ies are")} scheduled for later; a running router (./router run) or a later run --once delivers them when due.");
+            text.AppendLine($"{DeferredWaiting} message{(DeferredWaiting == 1 ? " is" : "s are")} deferred (delivery retries, payment timeouts); a running router (./router run) or a later run --once handles them when due.");
         }
         text.AppendLine();
         text.AppendLine("Follow one message: ./router trace <message id | correlation id | entity key>");

@@ -67,6 +67,40 @@ public sealed class QuickstartTests
         Assert.That(trace.Out, Does.Contain("delivered").And.Contain("duplicate").And.Contain("platform-orders"));
     }
 
+    [Test]
+    public async Task The_quickstart_pays_ships_and_tells_1C_and_the_customer_about_each_carrier_order()
+    {
+        using var directory = new TemporaryDirectory();
+        var config = CopyConfig(directory, out var sandboxUrl);
+        var inbox = directory.Combine("data", "inbox", "orders");
+        Directory.CreateDirectory(inbox);
+        foreach (var sample in new[] { "01-order-1001.json", "02-order-1002.json" })
+        {
+            var target = Path.Combine(inbox, sample);
+            File.Copy(Path.Combine(RepositoryPaths.Config, "samples", "orders", sample), target);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow.AddMinutes(-1));
+        }
+
+        var run = await Support.Cli.RunAsync("run", "--once", "--sandbox", "--sandbox-url", sandboxUrl, "--config", config);
+
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.ToString());
+        // Both orders: payment requested, paid (the sandbox payer, then its webhook), shipped, sent to 1C, three notifications each way.
+        Assert.That(run.Out, Does.Contain("-> yookassa             2 delivered"), run.Out);
+        Assert.That(run.Out, Does.Contain("-> cdek                 1 delivered"), run.Out);
+        Assert.That(run.Out, Does.Contain("-> boxberry             1 delivered"), run.Out);
+        Assert.That(run.Out, Does.Contain("-> onec-orders          2 delivered"), run.Out);
+        Assert.That(run.Out, Does.Contain("-> sms                  6 delivered"), run.Out);
+        Assert.That(run.Out, Does.Contain("-> email                6 delivered"), run.Out);
+        Assert.That(run.Out, Does.Not.Contain("dead letter"), run.Out);
+        Assert.That(Directory.GetFiles(directory.Combine("data", "outbox", "mail"), "*.eml"), Has.Length.EqualTo(6));
+
+        var trace = await Support.Cli.RunAsync("trace", "order:1001", "--config", config);
+        Assert.That(trace.ExitCode, Is.EqualTo(0), trace.ToString());
+        Assert.That(trace.Out, Does.Contain("from yookassa: yookassa webhook from 127.0.0.1"), "the payment's success came by webhook");
+        Assert.That(trace.Out, Does.Contain("order 1001: paid (6290.00 RUB) -> shipment requested from cdek, order sent to onec-orders"));
+        Assert.That(trace.Out, Does.Contain("order 1001: shipment created at cdek"));
+    }
+
     /// <summary>Copies config/ into the temp directory, pointing the sandbox URL at a free port.</summary>
     internal static string CopyConfig(TemporaryDirectory directory, out string sandboxUrl)
     {
@@ -79,7 +113,9 @@ public sealed class QuickstartTests
             File.Copy(file, destination);
         }
         var main = Path.Combine(target, "router.yaml");
-        File.WriteAllText(main, File.ReadAllText(main).Replace("http://127.0.0.1:5090", sandboxUrl, StringComparison.Ordinal));
+        File.WriteAllText(main, File.ReadAllText(main)
+            .Replace("http://127.0.0.1:5090", sandboxUrl, StringComparison.Ordinal)
+            .Replace("http://127.0.0.1:5080", $"http://127.0.0.1:{FreePort.Next()}", StringComparison.Ordinal));
         return main;
     }
 }
