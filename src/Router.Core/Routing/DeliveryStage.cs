@@ -114,7 +114,12 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
         {
             JournalAttempts(changes, envelope, routeId, endpointId, failures, now);
             var kind = FailureClassifier.Classify(e);
-            if (kind == FailureKind.Transient)
+            if (e is BrokenCircuitException open && failures.Count == 0
+                && await TryWaitForCircuitAsync(bus, context, message, open, changes, now, Log).ConfigureAwait(false))
+            {
+                // Nothing was called: the wait costs the message none of its redeliveries.
+            }
+            else if (kind == FailureKind.Transient)
             {
                 var hint = e switch
                 {
@@ -168,6 +173,36 @@ public sealed class DeliveryStage(RouterRuntime runtime, ParkingLot parking, Can
             return false;
         }
     }
+
+    /// <summary>
+    /// The breaker refused the call before it was made (a partner known to be failing): wait for it to close without
+    /// spending one of the message's redeliveries, or a backlog would use them all up against a breaker that lets one
+    /// probe through at a time. The waits are spread over the break, so the queue does not return as one herd, and
+    /// bounded, so a partner that never recovers still ends in the dead-letter store.
+    /// </summary>
+    private async Task<bool> TryWaitForCircuitAsync(IBus bus, IMessageContext context, DeliveryMessage message, BrokenCircuitException open,
+        StateChanges changes, DateTimeOffset now, Func<Serilog.ILogger> log)
+    {
+        var waits = context.Headers.TryGetValue(RouterHeaders.CircuitWaits, out var w) && int.TryParse(w, CultureInfo.InvariantCulture, out var n) ? n : 0;
+        if (waits >= MaxCircuitWaits)
+        {
+            return false;
+        }
+        var breakDuration = runtime.Resilience[message.EndpointId].Settings.CircuitBreaker?.BreakDuration ?? TimeSpan.FromSeconds(30);
+        var rest = open.RetryAfter is { } r && r > TimeSpan.Zero ? r : breakDuration;
+        var delay = rest + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * breakDuration.TotalMilliseconds);
+        await bus.Advanced.TransportMessage.Defer(delay, new Dictionary<string, string>
+        {
+            [RouterHeaders.CircuitWaits] = (waits + 1).ToString(CultureInfo.InvariantCulture),
+        }).ConfigureAwait(false);
+        changes.Journal.Add(Journal.Entry(now, message.Envelope, message.RouteId, message.EndpointId, JournalSteps.RetryScheduled,
+            $"circuit of '{message.EndpointId}' is open; waiting {delay.TotalSeconds:0.#} s for it to close (wait {waits + 1} of {MaxCircuitWaits})"));
+        log().Debug("Circuit of {Endpoint} open: {MessageId} waits {Delay} for it to close", message.EndpointId, message.Envelope.MessageId, delay);
+        return true;
+    }
+
+    /// <summary>How many open-circuit periods a delivery waits through before it is dead-lettered as undeliverable.</summary>
+    public const int MaxCircuitWaits = 50;
 
     private async Task ScheduleRedeliveryOrDeadLetterAsync(IBus bus, DeliveryMessage message, int redelivery, Exception error, TimeSpan? hint,
         StateChanges changes, DateTimeOffset now, Dictionary<string, string> facts, int attempts, Func<Serilog.ILogger> log)

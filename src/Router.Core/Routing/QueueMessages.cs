@@ -25,6 +25,9 @@ public static class RouterHeaders
     /// <summary>How many deferred redeliveries this delivery has had after its in-process retries failed.</summary>
     public const string Redelivery = "router-redelivery";
 
+    /// <summary>How many times this delivery found its endpoint's circuit open and waited, without a call, for it to close.</summary>
+    public const string CircuitWaits = "router-circuit-waits";
+
     /// <summary>Set on messages released from parking, for the journal.</summary>
     public const string Unparked = "router-unparked";
 
