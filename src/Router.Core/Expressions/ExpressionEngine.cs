@@ -46,7 +46,13 @@ internal sealed class ExpressionEngine
     public JsValue Import(JsonElement element) =>
         element.ValueKind == JsonValueKind.Undefined ? JsValue.Undefined : Import(element.GetRawText());
 
-    public JsValue Import(string json) => Freeze(new Jint.Native.Json.JsonParser(Engine).Parse(json));
+    public JsValue Import(string json)
+    {
+        // Parsing and freezing run outside Invoke, which is what restarts the deadline: on a thread whose last
+        // evaluation was longer ago than the timeout, they would otherwise find the old deadline long past.
+        Engine.Constraints.Reset();
+        return Freeze(new Jint.Native.Json.JsonParser(Engine).Parse(json));
+    }
 
     /// <summary>Runs a compiled expression; throws Jint's exceptions, which the caller turns into message failures.</summary>
     public JsValue Run(CompiledScript script, JsValue payload, JsValue root, JsValue envelope, JsValue headers)

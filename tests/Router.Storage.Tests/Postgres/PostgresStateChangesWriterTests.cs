@@ -111,7 +111,7 @@ public sealed class PostgresStateChangesWriterTests
             await Task.WhenAll(hosts.Select(host => Task.Run(() => host.MigrateAsync(Ct))));
 
             var applied = await fresh.ExecuteAsync($"SELECT count(*) FROM \"{fresh.Name}\".router_schema_migrations WHERE component = 'state'");
-            Assert.That(applied, Is.EqualTo(2L), "two migrations (the state's tables, then entity snapshots), each applied by one host");
+            Assert.That(applied, Is.EqualTo(3L), "three migrations (the state's tables, entity snapshots, partner records), each applied by one host");
             await hosts[0].Writer.CommitAsync(OneOfEach(), Ct);
             Assert.That(await hosts[3].Parking.CountAsync(Ct), Is.EqualTo(1));
         }
